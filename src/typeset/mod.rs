@@ -1,0 +1,3 @@
+//! typeset: Document → pages of positioned glyphs (shared/docs/typography.md).
+
+pub mod page;

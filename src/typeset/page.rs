@@ -1,0 +1,120 @@
+//! The positioned output of the typesetter: pages of glyph runs, rules, images and link areas.
+//!
+//! This is the contract between `typeset` (which fills it) and `pdf` (which only draws it). Units are
+//! PostScript points; the origin is the page's top-left corner and y grows downwards. Text runs carry
+//! the exact source text of each glyph cluster, so the PDF text layer round-trips to the source with no
+//! spaces from autospace or justification: those are advances, never characters.
+
+use crate::fonts::FaceId;
+use std::ops::Range;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Point {
+    pub x: f32,
+    pub y: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+/// sRGB, 0–255.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Color(pub u8, pub u8, pub u8);
+
+impl Color {
+    pub const BLACK: Color = Color(0, 0, 0);
+}
+
+/// The laid-out book.
+#[derive(Debug, Clone, Default)]
+pub struct PagedDocument {
+    pub pages: Vec<Page>,
+    /// Bookmarks mirroring the heading tree.
+    pub outline: Vec<OutlineEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    /// The printed page number (`iii`, `12`), `None` for unnumbered pages (title page).
+    pub label: Option<String>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Text(TextRun),
+    /// A straight line (rules, table borders, the footnote separator).
+    Line {
+        from: Point,
+        to: Point,
+        thickness: f32,
+        color: Color,
+    },
+    /// A filled rectangle (code block shading).
+    Fill {
+        rect: Rect,
+        color: Color,
+    },
+    /// A raster image scaled into `rect`.
+    Image {
+        rect: Rect,
+        path: PathBuf,
+    },
+    /// A clickable area.
+    Link {
+        rect: Rect,
+        target: LinkDest,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkDest {
+    Uri(String),
+    /// A position in this document (page index from 0, y from the top).
+    Internal {
+        page: usize,
+        y: f32,
+    },
+}
+
+/// Glyphs of one face and size on one baseline.
+#[derive(Debug, Clone)]
+pub struct TextRun {
+    pub face: FaceId,
+    /// Font size in pt.
+    pub size: f32,
+    /// Start of the baseline.
+    pub origin: Point,
+    pub color: Color,
+    /// The source text the glyphs stand for (exactly: no inserted spaces).
+    pub text: String,
+    pub glyphs: Vec<Glyph>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    pub id: u16,
+    /// Advance after this glyph in pt, including any autospace, justification or compression.
+    pub x_advance: f32,
+    /// Shift of this glyph from its pen position, in pt (y down).
+    pub x_offset: f32,
+    pub y_offset: f32,
+    /// Byte range in [`TextRun::text`] this glyph (cluster) stands for.
+    pub text: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutlineEntry {
+    pub title: String,
+    pub page: usize,
+    pub y: f32,
+    pub children: Vec<OutlineEntry>,
+}
