@@ -19,4 +19,5 @@ pub mod doc;
 pub mod files;
 pub mod fonts;
 pub mod load;
+pub mod refs;
 pub mod typeset;
