@@ -252,14 +252,19 @@ fn ardm_order() -> RgbImage {
 fn brownian_bridge() -> RgbImage {
     const W: u32 = 1600;
     const H: u32 = 1000;
-    const STEPS: usize = 240;
-    const PATHS: usize = 8;
+    const STEPS: usize = 120;
+    const PATHS: usize = 6;
     let start = (220.0, 760.0);
     let end = (1380.0, 260.0);
-    let sigma = 260.0; // spread of the bridge, in px, at t = 1/2 it is sigma/2
+    let sigma = 200.0; // spread in px; std at time t is sigma * sqrt(t(1-t))
 
     let mut img = RgbImage::from_pixel(W, H, WHITE);
-    let lerp = |t: f64| (start.0 + t * (end.0 - start.0), start.1 + t * (end.1 - start.1));
+    let lerp = |t: f64| {
+        (
+            start.0 + t * (end.0 - start.0),
+            start.1 + t * (end.1 - start.1),
+        )
+    };
 
     // Band of two standard deviations: std at time t is sigma * sqrt(t(1-t)).
     for i in 0..=STEPS {
@@ -285,10 +290,7 @@ fn brownian_bridge() -> RgbImage {
         let mut walk = vec![(0.0f64, 0.0f64); STEPS + 1];
         for i in 1..=STEPS {
             let (wx, wy) = walk[i - 1];
-            walk[i] = (
-                wx + rng.normal() * dt.sqrt(),
-                wy + rng.normal() * dt.sqrt(),
-            );
+            walk[i] = (wx + rng.normal() * dt.sqrt(), wy + rng.normal() * dt.sqrt());
         }
         let (ex, ey) = walk[STEPS];
         let pts: Vec<(f64, f64)> = walk
