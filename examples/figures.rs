@@ -206,17 +206,10 @@ fn ardm_order() -> RgbImage {
     for (k, &shown) in SHOWN.iter().enumerate() {
         let px = MARGIN + k as i64 * (panel + GAP);
         let py = MARGIN;
-        for p in 0..N * N {
+        for (p, &t) in step.iter().enumerate() {
             let (r, c) = ((p / N) as i64, (p % N) as i64);
-            if step[p] < shown {
-                fill_rect(
-                    &mut img,
-                    px + c * CELL,
-                    py + r * CELL,
-                    CELL,
-                    CELL,
-                    shade(step[p]),
-                );
+            if t < shown {
+                fill_rect(&mut img, px + c * CELL, py + r * CELL, CELL, CELL, shade(t));
             }
         }
         // Grid lines (2 px) and a heavier frame.
