@@ -55,7 +55,9 @@ mod tests {
     fn classes() {
         assert!(is_han('中') && is_han('々') && !is_han('，'));
         assert!(is_west('R') && is_west('3') && is_west('é') && !is_west('中'));
-        assert!(is_cjk_punct('，') && is_cjk_punct('（') && is_cjk_punct('》') && !is_cjk_punct(','));
+        assert!(
+            is_cjk_punct('，') && is_cjk_punct('（') && is_cjk_punct('》') && !is_cjk_punct(',')
+        );
         assert_eq!(fold_fullwidth('２'), '2');
         assert_eq!(fold_fullwidth('Ａ'), 'A');
         assert_eq!(fold_fullwidth('ｚ'), 'z');

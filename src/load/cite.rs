@@ -4,7 +4,7 @@
 //! character outside them (a Han character never becomes part of a key).
 
 use crate::diag::{FileId, Span};
-use crate::doc::{CiteItem, Citation, Inline};
+use crate::doc::{Citation, CiteItem, Inline};
 
 fn key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.')
@@ -13,7 +13,9 @@ fn key_char(c: char) -> bool {
 /// The key starting at byte `i` of `s` (which must start right after `@`): its byte length, or 0.
 fn key_len(s: &str, i: usize) -> usize {
     let rest = &s[i..];
-    let Some(first) = rest.chars().next() else { return 0 };
+    let Some(first) = rest.chars().next() else {
+        return 0;
+    };
     if !(first.is_ascii_alphanumeric() || first == '_') {
         return 0;
     }
@@ -26,7 +28,12 @@ fn key_len(s: &str, i: usize) -> usize {
 }
 
 /// Parse a bracketed citation at `s[start..]` (which starts with `[`): the citation and its byte length.
-fn bracketed(s: &str, start: usize, file: FileId, at: &dyn Fn(usize) -> usize) -> Option<(Citation, usize)> {
+fn bracketed(
+    s: &str,
+    start: usize,
+    file: FileId,
+    at: &dyn Fn(usize) -> usize,
+) -> Option<(Citation, usize)> {
     let close = s[start..].find(']')? + start;
     let inner = &s[start + 1..close];
     if !inner.trim_start().starts_with('@') && !inner.trim_start().starts_with("-@") {
@@ -66,7 +73,11 @@ fn bracketed(s: &str, start: usize, file: FileId, at: &dyn Fn(usize) -> usize) -
     }
     let len = close + 1 - start;
     Some((
-        Citation { items, narrative: false, span: Span::new(file, at(start)..at(close + 1)) },
+        Citation {
+            items,
+            narrative: false,
+            span: Span::new(file, at(start)..at(close + 1)),
+        },
         len,
     ))
 }
@@ -85,13 +96,30 @@ pub fn split(text: &str, file: FileId, at: &dyn Fn(usize) -> usize) -> Vec<Inlin
             b'[' => bracketed(text, i, file, at),
             b'@' => {
                 let prev = text[..i].chars().next_back();
-                let glued_to_word = prev.is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, '@' | '.' | '_'));
-                let klen = if glued_to_word { 0 } else { key_len(text, i + 1) };
+                let glued_to_word =
+                    prev.is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, '@' | '.' | '_'));
+                let klen = if glued_to_word {
+                    0
+                } else {
+                    key_len(text, i + 1)
+                };
                 (klen > 0).then(|| {
                     let key = &text[i + 1..i + 1 + klen];
                     let span = Span::new(file, at(i)..at(i + 1 + klen));
-                    let item = CiteItem { key: key.to_string(), locator: None, suppress_author: false, span: span.clone() };
-                    (Citation { items: vec![item], narrative: true, span }, 1 + klen)
+                    let item = CiteItem {
+                        key: key.to_string(),
+                        locator: None,
+                        suppress_author: false,
+                        span: span.clone(),
+                    };
+                    (
+                        Citation {
+                            items: vec![item],
+                            narrative: true,
+                            span,
+                        },
+                        1 + klen,
+                    )
                 })
             }
             _ => None,
@@ -132,7 +160,10 @@ mod tests {
                                 "{}{}{}",
                                 if it.suppress_author { "-" } else { "" },
                                 it.key,
-                                it.locator.as_deref().map(|l| format!("|{l}")).unwrap_or_default()
+                                it.locator
+                                    .as_deref()
+                                    .map(|l| format!("|{l}"))
+                                    .unwrap_or_default()
                             )
                         })
                         .collect();
@@ -145,8 +176,14 @@ mod tests {
 
     #[test]
     fn glued_to_chinese() {
-        assert_eq!(cites("感知器[@jaegle2021perceiver]的思路"), ["T:感知器", "C:jaegle2021perceiver", "T:的思路"]);
-        assert_eq!(cites("如@grill2020byol所示"), ["T:如", "N:grill2020byol", "T:所示"]);
+        assert_eq!(
+            cites("感知器[@jaegle2021perceiver]的思路"),
+            ["T:感知器", "C:jaegle2021perceiver", "T:的思路"]
+        );
+        assert_eq!(
+            cites("如@grill2020byol所示"),
+            ["T:如", "N:grill2020byol", "T:所示"]
+        );
     }
 
     #[test]

@@ -51,17 +51,27 @@ pub struct Split<'a> {
 /// Split a chapter into front matter and body. Broken YAML is an error pointing into it.
 pub fn split(text: &str, file: FileId) -> Result<Split<'_>, Diagnostic> {
     let Some(rest) = text.strip_prefix("---\n") else {
-        return Ok(Split { front: FrontMatter::default(), yaml_at: 0, yaml: "", body: text, body_at: 0 });
+        return Ok(Split {
+            front: FrontMatter::default(),
+            yaml_at: 0,
+            yaml: "",
+            body: text,
+            body_at: 0,
+        });
     };
     let end = if rest.starts_with("---\n") || rest == "---" {
         Some(0)
     } else {
-        rest.find("\n---\n").map(|i| i + 1).or_else(|| rest.ends_with("\n---").then(|| rest.len() - 3))
+        rest.find("\n---\n")
+            .map(|i| i + 1)
+            .or_else(|| rest.ends_with("\n---").then(|| rest.len() - 3))
     };
     let Some(end) = end else {
-        return Err(Diagnostic::error("front matter starts with `---` but has no closing `---` line")
-            .at(Span::new(file, 0..3))
-            .hint("close the YAML block with a line of three dashes"));
+        return Err(Diagnostic::error(
+            "front matter starts with `---` but has no closing `---` line",
+        )
+        .at(Span::new(file, 0..3))
+        .hint("close the YAML block with a line of three dashes"));
     };
     let yaml = &rest[..end];
     let body_at = (4 + end + 4).min(text.len());
@@ -73,14 +83,21 @@ pub fn split(text: &str, file: FileId) -> Result<Split<'_>, Diagnostic> {
             let msg = e.to_string();
             // serde_norway appends " at line X column Y"; the span says that already.
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            let mut d = Diagnostic::error(format!("front matter: {msg}")).at(Span::new(file, 4 + at..4 + at + 1));
+            let mut d = Diagnostic::error(format!("front matter: {msg}"))
+                .at(Span::new(file, 4 + at..4 + at + 1));
             if msg.contains("unknown field") {
                 d = d.hint("front matter keys: title, subtitle, authors, venue, url, cite, matter");
             }
             d
         })?
     };
-    Ok(Split { front, yaml_at: 4, yaml, body: &text[body_at..], body_at })
+    Ok(Split {
+        front,
+        yaml_at: 4,
+        yaml,
+        body: &text[body_at..],
+        body_at,
+    })
 }
 
 #[cfg(test)]

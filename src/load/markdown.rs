@@ -34,20 +34,45 @@ struct Frame {
 enum FrameKind {
     Root,
     Paragraph,
-    Heading { level: u8, id: Option<String> },
+    Heading {
+        level: u8,
+        id: Option<String>,
+    },
     Quote,
-    List { start: Option<u64>, items: Vec<ListItem> },
-    Item { task: Option<bool> },
-    Code { lang: Option<String>, text: String },
-    Table { align: Vec<Align>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, in_head: bool },
-    Row { cells: Vec<Vec<Inline>> },
+    List {
+        start: Option<u64>,
+        items: Vec<ListItem>,
+    },
+    Item {
+        task: Option<bool>,
+    },
+    Code {
+        lang: Option<String>,
+        text: String,
+    },
+    Table {
+        align: Vec<Align>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        in_head: bool,
+    },
+    Row {
+        cells: Vec<Vec<Inline>>,
+    },
     Cell,
     Emph,
     Strong,
     Strike,
-    Link { dest: String },
-    Image { dest: String, title: String },
-    Footnote { label: String },
+    Link {
+        dest: String,
+    },
+    Image {
+        dest: String,
+        title: String,
+    },
+    Footnote {
+        label: String,
+    },
     /// An HTML block or an element we drop; its text is dropped too.
     Skip,
 }
@@ -66,7 +91,14 @@ pub struct Builder<'a> {
 }
 
 fn frame(kind: FrameKind, start: usize) -> Frame {
-    Frame { kind, start, blocks: Vec::new(), inlines: Vec::new(), pending: String::new(), pending_map: Vec::new() }
+    Frame {
+        kind,
+        start,
+        blocks: Vec::new(),
+        inlines: Vec::new(),
+        pending: String::new(),
+        pending_map: Vec::new(),
+    }
 }
 
 /// CJK punctuation that blocks CommonMark emphasis next to `*`/`_`, swapped for parsing (3-byte UTF-8 only).
@@ -85,10 +117,18 @@ fn cjk_friendly(body: &str) -> (String, HashMap<char, char>) {
     let mut forward: HashMap<char, char> = HashMap::new();
     let mut out = String::with_capacity(body.len());
     for (i, &c) in chars.iter().enumerate() {
-        let next_to_delim = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|d| matches!(d, '*' | '_'));
-        if swappable(c) && (next_to_delim(i.checked_sub(1)) || next_to_delim(Some(i + 1))) && forward.len() < 256 {
+        let next_to_delim = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|d| matches!(d, '*' | '_'))
+        };
+        if swappable(c)
+            && (next_to_delim(i.checked_sub(1)) || next_to_delim(Some(i + 1)))
+            && forward.len() < 256
+        {
             let n = forward.len() as u32;
-            let sub = *forward.entry(c).or_insert_with(|| char::from_u32(0xE000 + n).unwrap_or(c));
+            let sub = *forward
+                .entry(c)
+                .or_insert_with(|| char::from_u32(0xE000 + n).unwrap_or(c));
             swaps.insert(sub, c);
             out.push(sub);
         } else {
@@ -132,11 +172,15 @@ impl Builder<'_> {
         if self.swaps.is_empty() {
             return s.to_string();
         }
-        s.chars().map(|c| self.swaps.get(&c).copied().unwrap_or(c)).collect()
+        s.chars()
+            .map(|c| self.swaps.get(&c).copied().unwrap_or(c))
+            .collect()
     }
 
     fn top(&mut self) -> &mut Frame {
-        self.stack.last_mut().expect("the root frame is never popped")
+        self.stack
+            .last_mut()
+            .expect("the root frame is never popped")
     }
 
     fn skipping(&self) -> bool {
@@ -192,7 +236,11 @@ impl Builder<'_> {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
             Event::Text(t) => {
-                if let Some(Frame { kind: FrameKind::Code { text, .. }, .. }) = self.stack.last_mut() {
+                if let Some(Frame {
+                    kind: FrameKind::Code { text, .. },
+                    ..
+                }) = self.stack.last_mut()
+                {
                     text.push_str(&t);
                     return;
                 }
@@ -204,7 +252,9 @@ impl Builder<'_> {
             }
             Event::SoftBreak => self.text("\n", range),
             Event::HardBreak => self.push_inline(Inline::LineBreak),
-            Event::Rule => self.push_block(Block::Rule { span: self.span(range) }),
+            Event::Rule => self.push_block(Block::Rule {
+                span: self.span(range),
+            }),
             Event::FootnoteReference(label) => {
                 let label = label.to_string();
                 let index = match self.footnote_order.iter().position(|l| *l == label) {
@@ -214,10 +264,17 @@ impl Builder<'_> {
                         self.footnote_order.len() - 1
                     }
                 };
-                self.push_inline(Inline::FootnoteRef { index, span: self.span(range) });
+                self.push_inline(Inline::FootnoteRef {
+                    index,
+                    span: self.span(range),
+                });
             }
             Event::TaskListMarker(checked) => {
-                if let Some(Frame { kind: FrameKind::Item { task }, .. }) = self.stack.last_mut() {
+                if let Some(Frame {
+                    kind: FrameKind::Item { task },
+                    ..
+                }) = self.stack.last_mut()
+                {
                     *task = Some(checked);
                 }
             }
@@ -244,9 +301,11 @@ impl Builder<'_> {
         }
         let shown: String = tag.chars().take(40).collect();
         self.diags.push(
-            Diagnostic::warning(format!("raw HTML is not supported and was dropped: {shown}"))
-                .at(self.span(range))
-                .hint("write it in Markdown instead (folio keeps outputs well-formed)"),
+            Diagnostic::warning(format!(
+                "raw HTML is not supported and was dropped: {shown}"
+            ))
+            .at(self.span(range))
+            .hint("write it in Markdown instead (folio keeps outputs well-formed)"),
         );
     }
 
@@ -268,9 +327,11 @@ impl Builder<'_> {
             Tag::BlockQuote(_) => FrameKind::Quote,
             Tag::CodeBlock(kind) => FrameKind::Code {
                 lang: match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().map(|l| l.trim_start_matches('{').trim_start_matches('.').to_string())
-                    }
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(|l| {
+                        l.trim_start_matches('{')
+                            .trim_start_matches('.')
+                            .to_string()
+                    }),
                     CodeBlockKind::Indented => None,
                 }
                 .filter(|l| !l.is_empty()),
@@ -278,7 +339,10 @@ impl Builder<'_> {
             },
             Tag::List(start) => {
                 self.tight.push(true);
-                FrameKind::List { start, items: Vec::new() }
+                FrameKind::List {
+                    start,
+                    items: Vec::new(),
+                }
             }
             Tag::Item => FrameKind::Item { task: None },
             Tag::Table(align) => FrameKind::Table {
@@ -296,7 +360,11 @@ impl Builder<'_> {
                 in_head: false,
             },
             Tag::TableHead => {
-                if let Some(Frame { kind: FrameKind::Table { in_head, .. }, .. }) = self.stack.last_mut() {
+                if let Some(Frame {
+                    kind: FrameKind::Table { in_head, .. },
+                    ..
+                }) = self.stack.last_mut()
+                {
                     *in_head = true;
                 }
                 FrameKind::Row { cells: Vec::new() }
@@ -306,11 +374,18 @@ impl Builder<'_> {
             Tag::Emphasis => FrameKind::Emph,
             Tag::Strong => FrameKind::Strong,
             Tag::Strikethrough => FrameKind::Strike,
-            Tag::Link { dest_url, .. } => FrameKind::Link { dest: self.unswap(&dest_url) },
-            Tag::Image { dest_url, title, .. } => {
-                FrameKind::Image { dest: self.unswap(&dest_url), title: self.unswap(&title) }
-            }
-            Tag::FootnoteDefinition(label) => FrameKind::Footnote { label: label.to_string() },
+            Tag::Link { dest_url, .. } => FrameKind::Link {
+                dest: self.unswap(&dest_url),
+            },
+            Tag::Image {
+                dest_url, title, ..
+            } => FrameKind::Image {
+                dest: self.unswap(&dest_url),
+                title: self.unswap(&title),
+            },
+            Tag::FootnoteDefinition(label) => FrameKind::Footnote {
+                label: label.to_string(),
+            },
             Tag::HtmlBlock => FrameKind::Skip,
             Tag::DefinitionList
             | Tag::DefinitionListTitle
@@ -321,7 +396,10 @@ impl Builder<'_> {
         };
         if matches!(kind, FrameKind::Paragraph)
             && let Some(t) = self.tight.last_mut()
-            && matches!(self.stack.last().map(|f| &f.kind), Some(FrameKind::Item { .. }))
+            && matches!(
+                self.stack.last().map(|f| &f.kind),
+                Some(FrameKind::Item { .. })
+            )
         {
             *t = false;
         }
@@ -341,7 +419,11 @@ impl Builder<'_> {
                 // An image alone in its paragraph is a figure, captioned by its title.
                 if let [Inline::Image(img)] = content.as_slice() {
                     let caption = self.pending_caption.take().unwrap_or_default();
-                    self.push_block(Block::Figure { image: img.clone(), caption, span });
+                    self.push_block(Block::Figure {
+                        image: img.clone(),
+                        caption,
+                        span,
+                    });
                 } else if !content.is_empty() {
                     self.push_block(Block::Paragraph { content, span });
                 }
@@ -349,26 +431,60 @@ impl Builder<'_> {
             }
             FrameKind::Heading { level, id } => {
                 let content = normalize(f.inlines);
-                self.push_block(Block::Heading { level, id: id.unwrap_or_default(), content, span });
+                self.push_block(Block::Heading {
+                    level,
+                    id: id.unwrap_or_default(),
+                    content,
+                    span,
+                });
             }
-            FrameKind::Quote => self.push_block(Block::Quote { blocks: close_blocks(f.blocks, f.inlines, &span), span }),
+            FrameKind::Quote => self.push_block(Block::Quote {
+                blocks: close_blocks(f.blocks, f.inlines, &span),
+                span,
+            }),
             FrameKind::Code { lang, text } => {
                 let text = self.unswap(&text);
                 self.push_block(Block::Code { lang, text, span })
             }
             FrameKind::List { start, items } => {
                 let tight = self.tight.pop().unwrap_or(true);
-                self.push_block(Block::List { start, tight, items, span });
+                self.push_block(Block::List {
+                    start,
+                    tight,
+                    items,
+                    span,
+                });
             }
             FrameKind::Item { task } => {
                 let blocks = close_blocks(f.blocks, f.inlines, &span);
-                if let Some(Frame { kind: FrameKind::List { items, .. }, .. }) = self.stack.last_mut() {
+                if let Some(Frame {
+                    kind: FrameKind::List { items, .. },
+                    ..
+                }) = self.stack.last_mut()
+                {
                     items.push(ListItem { task, blocks });
                 }
             }
-            FrameKind::Table { align, head, rows, .. } => self.push_block(Block::Table { align, head, rows, span }),
+            FrameKind::Table {
+                align, head, rows, ..
+            } => self.push_block(Block::Table {
+                align,
+                head,
+                rows,
+                span,
+            }),
             FrameKind::Row { cells } => {
-                if let Some(Frame { kind: FrameKind::Table { head, rows, in_head, .. }, .. }) = self.stack.last_mut() {
+                if let Some(Frame {
+                    kind:
+                        FrameKind::Table {
+                            head,
+                            rows,
+                            in_head,
+                            ..
+                        },
+                    ..
+                }) = self.stack.last_mut()
+                {
                     if *in_head {
                         *head = cells;
                         *in_head = false;
@@ -379,7 +495,11 @@ impl Builder<'_> {
             }
             FrameKind::Cell => {
                 let content = normalize(f.inlines);
-                if let Some(Frame { kind: FrameKind::Row { cells }, .. }) = self.stack.last_mut() {
+                if let Some(Frame {
+                    kind: FrameKind::Row { cells },
+                    ..
+                }) = self.stack.last_mut()
+                {
                     cells.push(content);
                 }
             }
@@ -388,11 +508,19 @@ impl Builder<'_> {
             FrameKind::Strike => self.push_inline(Inline::Strike(f.inlines)),
             FrameKind::Link { dest } => {
                 let target = LinkTarget::External(dest);
-                self.push_inline(Inline::Link { target, content: f.inlines, span })
+                self.push_inline(Inline::Link {
+                    target,
+                    content: f.inlines,
+                    span,
+                })
             }
             FrameKind::Image { dest, title } => {
                 let alt = crate::doc::plain_text(&f.inlines);
-                let img = Image { path: dest.into(), alt, span };
+                let img = Image {
+                    path: dest.into(),
+                    alt,
+                    span,
+                };
                 if !title.is_empty() {
                     self.pending_caption = Some(normalize(vec![Inline::Text(title)]));
                 }
@@ -407,23 +535,45 @@ impl Builder<'_> {
 
     fn finish(mut self) -> Parsed {
         self.flush_text();
-        let root = self.stack.pop().map(|f| close_blocks(f.blocks, f.inlines, &Span::new(self.file, 0..0)));
+        let root = self
+            .stack
+            .pop()
+            .map(|f| close_blocks(f.blocks, f.inlines, &Span::new(self.file, 0..0)));
         let mut footnotes = Vec::new();
         for label in &self.footnote_order {
             match self.footnote_defs.remove(label) {
-                Some((blocks, span)) => footnotes.push(Footnote { label: label.clone(), blocks, span }),
+                Some((blocks, span)) => footnotes.push(Footnote {
+                    label: label.clone(),
+                    blocks,
+                    span,
+                }),
                 None => {
-                    self.diags.push(Diagnostic::warning(format!("footnote [^{label}] is referenced but never defined")));
-                    footnotes.push(Footnote { label: label.clone(), blocks: Vec::new(), span: Span::new(self.file, 0..0) });
+                    self.diags.push(Diagnostic::warning(format!(
+                        "footnote [^{label}] is referenced but never defined"
+                    )));
+                    footnotes.push(Footnote {
+                        label: label.clone(),
+                        blocks: Vec::new(),
+                        span: Span::new(self.file, 0..0),
+                    });
                 }
             }
         }
         let mut unused: Vec<_> = self.footnote_defs.into_iter().collect();
         unused.sort_by_key(|(_, (_, s))| s.range.start);
         for (label, (_, span)) in unused {
-            self.diags.push(Diagnostic::warning(format!("footnote [^{label}] is defined but never referenced")).at(span));
+            self.diags.push(
+                Diagnostic::warning(format!(
+                    "footnote [^{label}] is defined but never referenced"
+                ))
+                .at(span),
+            );
         }
-        Parsed { blocks: root.unwrap_or_default(), footnotes, diags: self.diags }
+        Parsed {
+            blocks: root.unwrap_or_default(),
+            footnotes,
+            diags: self.diags,
+        }
     }
 }
 
@@ -432,7 +582,10 @@ fn close_blocks(mut blocks: Vec<Block>, inlines: Vec<Inline>, span: &Span) -> Ve
     if !inlines.is_empty() {
         let content = normalize(inlines);
         if !content.is_empty() {
-            blocks.push(Block::Paragraph { content, span: span.clone() });
+            blocks.push(Block::Paragraph {
+                content,
+                span: span.clone(),
+            });
         }
     }
     blocks

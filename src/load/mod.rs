@@ -25,8 +25,9 @@ pub fn load(settings: &Settings, diags: &mut Diagnostics) -> Document {
     let content_dir = settings.root.join("content");
     let files = chapter_files(settings, &content_dir, diags);
     let mut chapters = Vec::new();
+    let mut ids = HashSet::new();
     for (n, path) in files.iter().enumerate() {
-        if let Some(ch) = load_chapter(settings, path, n, diags) {
+        if let Some(ch) = load_chapter(settings, path, chapter_id(n, path, &mut ids), diags) {
             chapters.push(ch);
         }
     }
@@ -44,7 +45,11 @@ pub fn load(settings: &Settings, diags: &mut Diagnostics) -> Document {
 
 /// The chapter files in reading order (paths relative to the book root).
 fn chapter_files(settings: &Settings, content_dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
-    let rel = |p: &Path| p.strip_prefix(&settings.root).map(Path::to_path_buf).unwrap_or_else(|_| p.to_path_buf());
+    let rel = |p: &Path| {
+        p.strip_prefix(&settings.root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
     match &settings.content.chapters {
         None => match crate::files::markdown_files(content_dir) {
             Ok(v) => v.iter().map(|p| rel(p)).collect(),
@@ -62,7 +67,9 @@ fn chapter_files(settings: &Settings, content_dir: &Path, diags: &mut Diagnostic
             for (name, span) in list {
                 let path = content_dir.join(name);
                 let mut d = if !seen.insert(name.clone()) {
-                    Diagnostic::error(format!("chapter '{name}' is listed twice in [content] chapters"))
+                    Diagnostic::error(format!(
+                        "chapter '{name}' is listed twice in [content] chapters"
+                    ))
                 } else if !is_inside(Path::new(name)) {
                     Diagnostic::error(format!("chapter '{name}' is outside content/"))
                 } else if !path.is_file() {
@@ -71,7 +78,10 @@ fn chapter_files(settings: &Settings, content_dir: &Path, diags: &mut Diagnostic
                     out.push(rel(&path));
                     continue;
                 };
-                if let Some(s) = span.clone().or(settings.toml_file.map(|f| Span::new(f, 0..0))) {
+                if let Some(s) = span
+                    .clone()
+                    .or(settings.toml_file.map(|f| Span::new(f, 0..0)))
+                {
                     d = d.at(s);
                 }
                 diags.push(d);
@@ -115,19 +125,44 @@ fn lexical_normalize(p: &Path) -> PathBuf {
     out
 }
 
-/// `ch01-ardm` from the file `01-ardm.md` as the n-th chapter: stable, unique, an XML name.
-fn chapter_id(n: usize, path: &Path) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+/// `ch-01-ardm` from the file `01-ardm.md`: stable, readable, an XML name and a safe file stem.
+/// `n` (the chapter's position) keeps ids unique when two stems differ only in non-ASCII characters.
+fn chapter_id(n: usize, path: &Path, used: &mut HashSet<String>) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tail: String = stem
-        .trim_start_matches(|c: char| c.is_ascii_digit())
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let tail = tail.trim_matches('-');
-    if tail.is_empty() { format!("ch{n:02}") } else { format!("ch{n:02}-{tail}") }
+    let id = if tail.is_empty() {
+        format!("ch-{n:02}")
+    } else {
+        format!("ch-{tail}")
+    };
+    if used.insert(id.clone()) {
+        id
+    } else {
+        let id = format!("{id}-{n:02}");
+        used.insert(id.clone());
+        id
+    }
 }
 
-fn load_chapter(settings: &Settings, rel: &Path, n: usize, diags: &mut Diagnostics) -> Option<Chapter> {
+fn load_chapter(
+    settings: &Settings,
+    rel: &Path,
+    id: String,
+    diags: &mut Diagnostics,
+) -> Option<Chapter> {
     let text = match crate::files::read_text(&settings.root.join(rel)) {
         Ok(t) => t,
         Err(e) => {
@@ -151,9 +186,14 @@ fn load_chapter(settings: &Settings, rel: &Path, n: usize, diags: &mut Diagnosti
     let fm = split.front;
     let title = match fm.title {
         Some(t) if !t.trim().is_empty() => t.trim().to_string(),
-        _ => match blocks.iter().position(|b| matches!(b, Block::Heading { level: 1, .. })) {
+        _ => match blocks
+            .iter()
+            .position(|b| matches!(b, Block::Heading { level: 1, .. }))
+        {
             Some(i) => {
-                let Block::Heading { content, .. } = blocks.remove(i) else { unreachable!() };
+                let Block::Heading { content, .. } = blocks.remove(i) else {
+                    unreachable!()
+                };
                 plain_text(&content)
             }
             None => {
@@ -171,12 +211,17 @@ fn load_chapter(settings: &Settings, rel: &Path, n: usize, diags: &mut Diagnosti
         (key.clone(), Span::new(file, at..at + key.len()))
     });
     Some(Chapter {
-        id: chapter_id(n, rel),
+        id,
         source: rel.to_path_buf(),
         matter: fm.matter,
         title,
         subtitle: fm.subtitle.filter(|s| !s.trim().is_empty()),
-        paper: PaperInfo { authors: fm.authors.into_vec(), venue: fm.venue, url: fm.url, cite },
+        paper: PaperInfo {
+            authors: fm.authors.into_vec(),
+            venue: fm.venue,
+            url: fm.url,
+            cite,
+        },
         blocks,
         footnotes: parsed.footnotes,
         span: Span::new(file, 0..text.len()),
@@ -185,7 +230,9 @@ fn load_chapter(settings: &Settings, rel: &Path, n: usize, diags: &mut Diagnosti
 
 /// Characters XML forbids (control characters) are reported once per file and removed.
 fn strip_forbidden(text: String, rel: &Path, diags: &mut Diagnostics) -> String {
-    let Some(at) = text.find(|c: char| is_xml_forbidden(c) && c != '\t') else { return text };
+    let Some(at) = text.find(|c: char| is_xml_forbidden(c) && c != '\t') else {
+        return text;
+    };
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
@@ -198,7 +245,9 @@ fn strip_forbidden(text: String, rel: &Path, diags: &mut Diagnostics) -> String 
         ))
         .in_file(rel),
     );
-    text.chars().filter(|&c| !is_xml_forbidden(c) || c == '\t').collect()
+    text.chars()
+        .filter(|&c| !is_xml_forbidden(c) || c == '\t')
+        .collect()
 }
 
 /// A readable id for a heading: letters (Han included) and digits kept, the rest as `-`, never empty,
@@ -225,7 +274,11 @@ fn assign_heading_ids(doc: &mut Document) {
     for ch in &mut doc.chapters {
         for b in &mut ch.blocks {
             if let Block::Heading { id, content, .. } = b {
-                let base = if id.is_empty() { slug(&plain_text(content)) } else { id.clone() };
+                let base = if id.is_empty() {
+                    slug(&plain_text(content))
+                } else {
+                    id.clone()
+                };
                 let mut candidate = base.clone();
                 let mut k = 2;
                 while !used.insert(candidate.clone()) {
@@ -240,8 +293,11 @@ fn assign_heading_ids(doc: &mut Document) {
 
 /// Turn relative links into chapter links, check images, refuse paths that leave the book.
 fn resolve_links(doc: &mut Document, settings: &Settings, diags: &mut Diagnostics) {
-    let by_source: BTreeMap<PathBuf, String> =
-        doc.chapters.iter().map(|c| (c.source.clone(), c.id.clone())).collect();
+    let by_source: BTreeMap<PathBuf, String> = doc
+        .chapters
+        .iter()
+        .map(|c| (c.source.clone(), c.id.clone()))
+        .collect();
     // Anchor names as authors write them (`#方法`) → the book-unique id, per chapter.
     let mut anchors: BTreeMap<(String, String), String> = BTreeMap::new();
     for ch in &doc.chapters {
@@ -252,7 +308,11 @@ fn resolve_links(doc: &mut Document, settings: &Settings, diags: &mut Diagnostic
             }
         }
     }
-    let ctx = LinkCtx { by_source, anchors, root: &settings.root };
+    let ctx = LinkCtx {
+        by_source,
+        anchors,
+        root: &settings.root,
+    };
     for ch in &mut doc.chapters {
         let dir = ch.source.parent().unwrap_or(Path::new("")).to_path_buf();
         let this = ch.id.clone();
@@ -272,7 +332,10 @@ struct LinkCtx<'a> {
 }
 
 fn is_external(dest: &str) -> bool {
-    let scheme: String = dest.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')).collect();
+    let scheme: String = dest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        .collect();
     !scheme.is_empty() && dest[scheme.len()..].starts_with(':') && scheme.len() > 1
 }
 
@@ -280,7 +343,9 @@ impl LinkCtx<'_> {
     fn fix(&self, inline: &mut Inline, dir: &Path, this: &str, diags: &mut Vec<Diagnostic>) {
         match inline {
             Inline::Link { target, span, .. } => {
-                let LinkTarget::External(dest) = target else { return };
+                let LinkTarget::External(dest) = target else {
+                    return;
+                };
                 if is_external(dest) || dest.is_empty() {
                     return;
                 }
@@ -293,28 +358,44 @@ impl LinkCtx<'_> {
                 } else {
                     let rel = Path::new(&file);
                     if rel.is_absolute() || !is_inside(&dir.join(rel)) {
-                        diags.push(Diagnostic::error(format!("link '{dest}' points outside the book")).at(span.clone()));
-                        *target = LinkTarget::Internal { chapter: this.to_string(), anchor: None };
+                        diags.push(
+                            Diagnostic::error(format!("link '{dest}' points outside the book"))
+                                .at(span.clone()),
+                        );
+                        *target = LinkTarget::Internal {
+                            chapter: this.to_string(),
+                            anchor: None,
+                        };
                         return;
                     }
-                    self.by_source.get(&lexical_normalize(&dir.join(rel))).cloned()
+                    self.by_source
+                        .get(&lexical_normalize(&dir.join(rel)))
+                        .cloned()
                 };
                 let Some(chapter) = chapter else {
                     diags.push(
-                        Diagnostic::warning(format!("link '{dest}' does not point to a chapter of this book"))
-                            .at(span.clone())
-                            .hint("link to another chapter's .md file, optionally with #heading"),
+                        Diagnostic::warning(format!(
+                            "link '{dest}' does not point to a chapter of this book"
+                        ))
+                        .at(span.clone())
+                        .hint("link to another chapter's .md file, optionally with #heading"),
                     );
                     return;
                 };
                 let anchor = match anchor {
                     None => None,
-                    Some(a) => match self.anchors.get(&(chapter.clone(), slug(&a))).or(self.anchors.get(&(chapter.clone(), a.clone()))) {
+                    Some(a) => match self
+                        .anchors
+                        .get(&(chapter.clone(), slug(&a)))
+                        .or(self.anchors.get(&(chapter.clone(), a.clone())))
+                    {
                         Some(id) => Some(id.clone()),
                         None => {
                             diags.push(
-                                Diagnostic::warning(format!("link '{dest}': no heading '#{a}' in that chapter"))
-                                    .at(span.clone()),
+                                Diagnostic::warning(format!(
+                                    "link '{dest}': no heading '#{a}' in that chapter"
+                                ))
+                                .at(span.clone()),
                             );
                             None
                         }
@@ -331,8 +412,11 @@ impl LinkCtx<'_> {
         let raw = img.path.clone();
         if is_external(&raw.to_string_lossy()) {
             diags.push(
-                Diagnostic::error(format!("image '{}' is remote; folio embeds only local images", raw.display()))
-                    .at(img.span.clone()),
+                Diagnostic::error(format!(
+                    "image '{}' is remote; folio embeds only local images",
+                    raw.display()
+                ))
+                .at(img.span.clone()),
             );
             return;
         }
@@ -347,7 +431,10 @@ impl LinkCtx<'_> {
         }
         let rel = lexical_normalize(&joined);
         if !crate::files::exists(&self.root.join(&rel)) {
-            diags.push(Diagnostic::error(format!("image '{}' not found", raw.display())).at(img.span.clone()));
+            diags.push(
+                Diagnostic::error(format!("image '{}' not found", raw.display()))
+                    .at(img.span.clone()),
+            );
         }
         img.path = rel;
     }
@@ -356,7 +443,9 @@ impl LinkCtx<'_> {
 fn walk_blocks(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
     for b in blocks {
         match b {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => walk_inlines(content, f),
+            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
+                walk_inlines(content, f)
+            }
             Block::Figure { image, caption, .. } => {
                 let mut i = Inline::Image(image.clone());
                 f(&mut i);

@@ -50,7 +50,9 @@ fn join(p: Option<char>, n: Option<char>, ws: bool) -> Join {
             }
         }
         // One side is an object (citation, note mark, image): keep a typed space only in Latin text.
-        (Some(c), None) | (None, Some(c)) if ws && !is_cjk_side(c) && !is_ambiguous_punct(c) => Join::Space,
+        (Some(c), None) | (None, Some(c)) if ws && !is_cjk_side(c) && !is_ambiguous_punct(c) => {
+            Join::Space
+        }
         _ => Join::Nothing,
     }
 }
@@ -75,7 +77,15 @@ fn is_ws(c: char) -> bool {
 fn collect_leaves(inlines: &[Inline], depth: usize) -> Vec<Leaf> {
     let mut out = Vec::new();
     for i in inlines {
-        let leaf = |first, last, lead_ws, trail_ws, blank, hard| Leaf { first, last, lead_ws, trail_ws, blank, hard, depth };
+        let leaf = |first, last, lead_ws, trail_ws, blank, hard| Leaf {
+            first,
+            last,
+            lead_ws,
+            trail_ws,
+            blank,
+            hard,
+            depth,
+        };
         match i {
             Inline::Text(t) => {
                 let trimmed = t.trim_matches(is_ws);
@@ -90,9 +100,18 @@ fn collect_leaves(inlines: &[Inline], depth: usize) -> Vec<Leaf> {
             }
             Inline::Code(t) => {
                 let edge = |c: Option<char>| c.map(|c| if is_han(c) { c } else { 'a' });
-                out.push(leaf(edge(t.chars().next()), edge(t.chars().next_back()), false, false, false, false));
+                out.push(leaf(
+                    edge(t.chars().next()),
+                    edge(t.chars().next_back()),
+                    false,
+                    false,
+                    false,
+                    false,
+                ));
             }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => out.extend(collect_leaves(c, depth + 1)),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => {
+                out.extend(collect_leaves(c, depth + 1))
+            }
             Inline::Link { content, .. } => out.extend(collect_leaves(content, depth + 1)),
             Inline::LineBreak => out.push(leaf(None, None, false, false, false, true)),
             Inline::Autospace | Inline::Cite(_) | Inline::FootnoteRef { .. } | Inline::Image(_) => {
@@ -122,9 +141,17 @@ fn boundary_joins(leaves: &[Leaf]) -> Vec<(Place, Join)> {
         if let Some(p) = prev {
             let a = &leaves[p];
             let ws = a.trail_ws || ws_between || leaf.lead_ws;
-            let j = if a.hard || leaf.hard { Join::Nothing } else { join(a.last, leaf.first, ws) };
+            let j = if a.hard || leaf.hard {
+                Join::Nothing
+            } else {
+                join(a.last, leaf.first, ws)
+            };
             if j != Join::Nothing {
-                let place = if a.depth <= leaf.depth { Place::After(p) } else { Place::Before(i) };
+                let place = if a.depth <= leaf.depth {
+                    Place::After(p)
+                } else {
+                    Place::Before(i)
+                };
                 joins.push((place, j));
             }
         }
@@ -141,10 +168,18 @@ fn join_inline(j: Join) -> Inline {
     }
 }
 
-fn apply_joins(inlines: Vec<Inline>, leaves: &[Leaf], joins: &[(Place, Join)], counter: &mut usize) -> Vec<Inline> {
+fn apply_joins(
+    inlines: Vec<Inline>,
+    leaves: &[Leaf],
+    joins: &[(Place, Join)],
+    counter: &mut usize,
+) -> Vec<Inline> {
     let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
     for inline in inlines {
-        let is_leaf = !matches!(inline, Inline::Emph(_) | Inline::Strong(_) | Inline::Strike(_) | Inline::Link { .. });
+        let is_leaf = !matches!(
+            inline,
+            Inline::Emph(_) | Inline::Strong(_) | Inline::Strike(_) | Inline::Link { .. }
+        );
         if is_leaf {
             let idx = *counter;
             *counter += 1;
@@ -168,9 +203,15 @@ fn apply_joins(inlines: Vec<Inline>, leaves: &[Leaf], joins: &[(Place, Join)], c
                 Inline::Emph(c) => Inline::Emph(apply_joins(c, leaves, joins, counter)),
                 Inline::Strong(c) => Inline::Strong(apply_joins(c, leaves, joins, counter)),
                 Inline::Strike(c) => Inline::Strike(apply_joins(c, leaves, joins, counter)),
-                Inline::Link { target, content, span } => {
-                    Inline::Link { target, content: apply_joins(content, leaves, joins, counter), span }
-                }
+                Inline::Link {
+                    target,
+                    content,
+                    span,
+                } => Inline::Link {
+                    target,
+                    content: apply_joins(content, leaves, joins, counter),
+                    span,
+                },
                 other => other,
             });
         }
@@ -180,8 +221,9 @@ fn apply_joins(inlines: Vec<Inline>, leaves: &[Leaf], joins: &[(Place, Join)], c
 
 /// Latin units that a number is tied to with a no-break space (`100 km`, typography.md §1.3).
 const UNITS: &[&str] = &[
-    "km", "m", "cm", "mm", "nm", "kg", "g", "mg", "s", "ms", "us", "ns", "h", "min", "B", "KB", "MB", "GB", "TB",
-    "PB", "KiB", "MiB", "GiB", "TiB", "Hz", "kHz", "MHz", "GHz", "W", "kW", "V", "K", "pt", "px", "dpi", "FLOPs",
+    "km", "m", "cm", "mm", "nm", "kg", "g", "mg", "s", "ms", "us", "ns", "h", "min", "B", "KB",
+    "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB", "Hz", "kHz", "MHz", "GHz", "W", "kW", "V",
+    "K", "pt", "px", "dpi", "FLOPs",
 ];
 
 /// Normalise the inside of one text leaf (its edges are already trimmed).
@@ -205,8 +247,12 @@ fn interior(t: &str) -> Vec<Inline> {
                     out.push(Inline::Autospace);
                 }
                 Join::Space => {
-                    let word: String = chars[i..].iter().take_while(|c| c.is_ascii_alphabetic()).collect();
-                    let tie = p.is_some_and(|p| p.is_ascii_digit()) && UNITS.contains(&word.as_str());
+                    let word: String = chars[i..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .collect();
+                    let tie =
+                        p.is_some_and(|p| p.is_ascii_digit()) && UNITS.contains(&word.as_str());
                     cur.push(if tie { '\u{a0}' } else { ' ' });
                 }
                 Join::Nothing => {}
@@ -256,7 +302,9 @@ fn trim_paragraph_edges(v: &mut Vec<Inline>) {
         v.remove(0);
     }
     if let Some(Inline::Text(t)) = v.first_mut() {
-        *t = t.trim_start_matches([' ', '\u{3000}', '\u{a0}']).to_string();
+        *t = t
+            .trim_start_matches([' ', '\u{3000}', '\u{a0}'])
+            .to_string();
         if t.is_empty() {
             v.remove(0);
         }
@@ -289,12 +337,34 @@ fn pair_quotes(inlines: &mut [Inline]) {
         }
         let p = i.checked_sub(1).map(|j| stream[j]);
         let n = stream.get(i + 1).copied();
-        if c == '\'' && p.is_some_and(char::is_alphanumeric) && n.is_some_and(char::is_alphanumeric) {
+        if c == '\'' && p.is_some_and(char::is_alphanumeric) && n.is_some_and(char::is_alphanumeric)
+        {
             stream[i] = '’';
             continue;
         }
-        let state = if c == '"' { &mut double_open } else { &mut single_open };
-        let opens_after = |p: char| is_ws(p) || matches!(p, '(' | '[' | '{' | '（' | '“' | '‘' | '—' | '-' | '/' | '：' | '，' | '、' | '。');
+        let state = if c == '"' {
+            &mut double_open
+        } else {
+            &mut single_open
+        };
+        let opens_after = |p: char| {
+            is_ws(p)
+                || matches!(
+                    p,
+                    '(' | '['
+                        | '{'
+                        | '（'
+                        | '“'
+                        | '‘'
+                        | '—'
+                        | '-'
+                        | '/'
+                        | '：'
+                        | '，'
+                        | '、'
+                        | '。'
+                )
+        };
         let open = match (p, n) {
             (None, _) => true,
             (Some(p), _) if opens_after(p) => true,
