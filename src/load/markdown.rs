@@ -29,6 +29,27 @@ struct Frame {
     /// Text not yet split into text and citations: (text, [(position in text, source offset)]).
     pending: String,
     pending_map: Vec<(usize, usize)>,
+    /// Which nesting counter this frame adds to.
+    nest: Nest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Nest {
+    None,
+    Block,
+    Inline,
+    Skip,
+}
+
+fn nest_of(kind: &FrameKind) -> Nest {
+    match kind {
+        FrameKind::Quote | FrameKind::List { .. } | FrameKind::Item { .. } => Nest::Block,
+        FrameKind::Emph | FrameKind::Strong | FrameKind::Strike | FrameKind::Link { .. } => {
+            Nest::Inline
+        }
+        FrameKind::Skip => Nest::Skip,
+        _ => Nest::None,
+    }
 }
 
 enum FrameKind {
@@ -75,7 +96,13 @@ enum FrameKind {
     },
     /// An HTML block or an element we drop; its text is dropped too.
     Skip,
+    /// A container nested deeper than [`MAX_NESTING`]: its content joins its parent's, so pathological
+    /// input (quotes or lists 10 000 deep) cannot overflow the stack of any later recursive walk.
+    Flat,
 }
+
+/// How deep block containers (quotes, lists) and inline markup may nest before they are flattened.
+const MAX_NESTING: usize = 48;
 
 pub struct Builder<'a> {
     file: FileId,
@@ -88,10 +115,14 @@ pub struct Builder<'a> {
     tight: Vec<bool>,
     /// The title of the image just closed: the caption if the image turns out to be a figure.
     pending_caption: Option<Vec<Inline>>,
+    warned_depth: bool,
+    /// Open frames per [`Nest`] kind: block containers, inline markup, skipped HTML.
+    depth: [usize; 3],
 }
 
 fn frame(kind: FrameKind, start: usize) -> Frame {
     Frame {
+        nest: nest_of(&kind),
         kind,
         start,
         blocks: Vec::new(),
@@ -156,6 +187,8 @@ pub fn parse(body: &str, base: usize, file: FileId) -> Parsed {
         diags: Vec::new(),
         tight: Vec::new(),
         pending_caption: None,
+        warned_depth: false,
+        depth: [0; 3],
     };
     for (event, range) in Parser::new_ext(&text, opts).into_offset_iter() {
         b.event(event, range);
@@ -184,7 +217,16 @@ impl Builder<'_> {
     }
 
     fn skipping(&self) -> bool {
-        self.stack.iter().any(|f| matches!(f.kind, FrameKind::Skip))
+        self.depth[2] > 0
+    }
+
+    fn counter(&mut self, nest: Nest) -> Option<&mut usize> {
+        match nest {
+            Nest::Block => Some(&mut self.depth[0]),
+            Nest::Inline => Some(&mut self.depth[1]),
+            Nest::Skip => Some(&mut self.depth[2]),
+            Nest::None => None,
+        }
     }
 
     fn text(&mut self, s: &str, range: Range<usize>) {
@@ -404,16 +446,53 @@ impl Builder<'_> {
             *t = false;
         }
         self.flush_text();
-        self.stack.push(frame(kind, s));
+        let nest = nest_of(&kind);
+        let too_deep = matches!(nest, Nest::Block | Nest::Inline)
+            && self.counter(nest).is_some_and(|d| *d >= MAX_NESTING);
+        let kind = if too_deep {
+            if !self.warned_depth {
+                self.warned_depth = true;
+                self.diags.push(
+                    Diagnostic::warning(format!(
+                        "nesting deeper than {MAX_NESTING} levels is flattened"
+                    ))
+                    .at(self.span(range.clone())),
+                );
+            }
+            if let FrameKind::List { .. } = kind {
+                self.tight.pop();
+            }
+            FrameKind::Flat
+        } else {
+            kind
+        };
+        let mut f = frame(kind, s);
+        f.nest = nest;
+        if let Some(d) = self.counter(nest) {
+            *d += 1;
+        }
+        self.stack.push(f);
     }
 
     fn end(&mut self, _tag: TagEnd, range: Range<usize>) {
         self.flush_text();
+        if self.stack.len() <= 1 {
+            return;
+        }
         let Some(f) = self.stack.pop() else { return };
+        if let Some(d) = self.counter(f.nest) {
+            *d -= 1;
+        }
         let span = self.span(f.start..range.end.max(f.start));
         match f.kind {
             FrameKind::Root => {}
             FrameKind::Skip => {}
+            FrameKind::Flat => {
+                let blocks = close_blocks(f.blocks, Vec::new(), &span);
+                let parent = self.top();
+                parent.inlines.extend(f.inlines);
+                parent.blocks.extend(blocks);
+            }
             FrameKind::Paragraph => {
                 let content = normalize(f.inlines);
                 // An image alone in its paragraph is a figure, captioned by its title.

@@ -486,3 +486,35 @@ pub fn parse_markdown(text: &str) -> (Vec<Block>, Vec<crate::doc::Footnote>, Vec
     let p = markdown::parse(text, 0, FileId(0));
     (p.blocks, p.footnotes, p.diags)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pathological_nesting_is_bounded() {
+        let quotes = ">".repeat(10_000) + " 深\n";
+        let (blocks, _, _) = parse_markdown(&quotes);
+        assert_eq!(blocks.len(), 1);
+        let list = "- ".repeat(10_000) + "项\n";
+        let (blocks, _, diags) = parse_markdown(&list);
+        assert!(diags[0].message.contains("flattened"));
+        assert_eq!(blocks.len(), 1);
+        let emph = "*".repeat(5_000) + "强" + &"*".repeat(5_000);
+        let _ = parse_markdown(&emph);
+        let long = "中文Latin混排，".repeat(20_000);
+        let (blocks, _, _) = parse_markdown(&long);
+        assert_eq!(blocks.len(), 1);
+    }
+
+    #[test]
+    fn paths_must_stay_inside() {
+        assert!(is_inside(Path::new("images/a.png")));
+        assert!(is_inside(Path::new("content/../images/a.png")));
+        assert!(!is_inside(Path::new("../../etc/passwd")));
+        assert!(!is_inside(Path::new("/etc/passwd")));
+        assert_eq!(slug("细节 A & B"), "细节-a-b");
+        assert_eq!(slug("2024 年"), "s-2024-年");
+        assert_eq!(slug("！！"), "section");
+    }
+}
