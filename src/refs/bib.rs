@@ -193,7 +193,8 @@ fn convert(
         let key_at = key_span(src, file, &e.key, true);
         let span = Span::new(file, map(key_at.range.start)..map(key_at.range.end));
         match Entry::try_from(e) {
-            Ok(entry) => {
+            Ok(mut entry) => {
+                arxiv_fields(&mut entry);
                 let lang_field = ["langid", "language"]
                     .iter()
                     .find_map(|f| e.get(f).map(|c| c.format_verbatim()));
@@ -236,4 +237,16 @@ fn key_span(text: &str, file: FileId, key: &str, bib: bool) -> Span {
     };
     let start = found.map(|(i, _)| i).unwrap_or(0);
     Span::new(file, start..start + if found.is_some() { key.len() } else { 0 })
+}
+
+/// An arXiv preprint (`eprint` + `archivePrefix = {arXiv}`): no CSL variable carries the identifier, so
+/// give it as the entry's number (`arXiv:2110.02037`).
+fn arxiv_fields(entry: &mut Entry) {
+    let Some(id) = entry.arxiv().map(str::to_string) else {
+        return;
+    };
+    if entry.keyed_serial_number("serial").is_none() {
+        entry.set_keyed_serial_number("serial", format!("arXiv:{id}"));
+    }
+
 }

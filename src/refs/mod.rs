@@ -182,14 +182,23 @@ pub fn resolve(settings: &Settings, doc: &Document, diags: &mut Diagnostics) -> 
         }
     }
 
+    // GB/T 7714: each entry in its own language. Other styles: the style's locale for the whole list.
     let locale_of: HashMap<String, String> = first_cited
         .keys()
-        .filter_map(|k| bib.get(k).map(|l| (k.to_string(), style::entry_locale(l))))
+        .filter_map(|k| {
+            let l = bib.get(k)?;
+            let loc = if style.gb {
+                style::entry_locale(l)
+            } else {
+                style::DEFAULT.to_string()
+            };
+            Some((k.to_string(), loc))
+        })
         .collect();
-    let book_locale = if settings.book.is_chinese() {
-        "zh-CN"
-    } else {
-        "en-US"
+    let book_locale = match (style.gb, settings.book.is_chinese()) {
+        (false, _) => style::DEFAULT,
+        (true, true) => "zh-CN",
+        (true, false) => "en-US",
     };
     let formatted = style::format(&style, &requests, &locale_of, book_locale);
     let number: HashMap<&str, usize> = formatted
@@ -211,6 +220,9 @@ pub fn resolve(settings: &Settings, doc: &Document, diags: &mut Diagnostics) -> 
             };
             let mut text = formatted.texts.get(key).cloned().unwrap_or_default();
             strip_label(&mut text, &label);
+            if let Some(l) = bib.get(key) {
+                style::keep_organisation_case(&mut text, &l.entry);
+            }
             Entry {
                 key: key.clone(),
                 anchor: anchor_for(key),

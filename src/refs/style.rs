@@ -136,6 +136,9 @@ fn from_csl(csl: IndependentStyle) -> Style {
     }
 }
 
+/// Locale marker for "the style's default locale".
+pub(crate) const DEFAULT: &str = "default";
+
 /// The locale an entry is written in: its `langid`/`language` field, else Han characters in its title or
 /// author names → zh-CN, else en-US.
 pub(crate) fn entry_locale(l: &Loaded) -> String {
@@ -214,7 +217,8 @@ pub(crate) fn format(
         citations: vec![Vec::new(); requests.len()],
     };
     for loc in &wanted {
-        let code = LocaleCode(loc.clone());
+        // `DEFAULT`: the style's own default locale (non-GB styles format the whole list in it).
+        let code = (loc != DEFAULT).then(|| LocaleCode(loc.clone()));
         let mut driver = BibliographyDriver::new();
         for req in requests {
             let items = req
@@ -230,14 +234,14 @@ pub(crate) fn format(
             driver.citation(CitationRequest::new(
                 items,
                 &style.csl,
-                Some(code.clone()),
+                code.clone(),
                 &locales,
                 None,
             ));
         }
         let rendered = driver.finish(BibliographyRequest::new(
             &style.csl,
-            Some(code.clone()),
+            code.clone(),
             &locales,
         ));
         if let Some(b) = rendered.bibliography {
@@ -283,9 +287,30 @@ fn split_locator(s: &str) -> (Locator, &str) {
 }
 
 /// hayagriva's element tree → plain, italic and link runs (adjacent runs of one kind merged).
+/// Runs of spaces collapse to one (hayagriva's IEEE output has `Curran Associates,  2020`).
 pub(crate) fn to_ref_text(children: &[ElemChild]) -> Vec<RefText> {
     let mut out = Vec::new();
     walk(children, &mut out);
+    let mut prev_space = false;
+    for run in &mut out {
+        let s = match run {
+            RefText::Plain(s) | RefText::Italic(s) => s,
+            RefText::Link { .. } => {
+                prev_space = false;
+                continue;
+            }
+        };
+        let mut t = String::with_capacity(s.len());
+        for c in s.chars() {
+            if c == ' ' && prev_space {
+                continue;
+            }
+            prev_space = c == ' ';
+            t.push(c);
+        }
+        *s = t;
+    }
+    out.retain(|r| !matches!(r, RefText::Plain(s) | RefText::Italic(s) if s.is_empty()));
     out
 }
 
@@ -338,3 +363,24 @@ const MINIMAL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   <citation><layout prefix="[" suffix="]" delimiter=", "><text variable="citation-number"/></layout></citation>
   <bibliography><layout suffix="."><text variable="title"/></layout></bibliography>
 </style>"#;
+
+/// GB/T 7714 capitalises personal surnames (`LECUN Y`), not organisations; hayagriva cannot tell a
+/// `{{PyTorch Contributors}}` author from a surname and prints `PYTORCH CONTRIBUTORS`. An author with no
+/// given name and a space in the name is an organisation: restore its case.
+pub(crate) fn keep_organisation_case(text: &mut [RefText], entry: &Entry) {
+    for p in entry.authors().unwrap_or_default() {
+        if p.given_name.is_none() && p.name.contains(' ') {
+            let upper = p.name.to_uppercase();
+            if upper == p.name {
+                continue;
+            }
+            for run in text.iter_mut() {
+                if let RefText::Plain(s) | RefText::Italic(s) = run
+                    && s.contains(&upper)
+                {
+                    *s = s.replace(&upper, &p.name);
+                }
+            }
+        }
+    }
+}
