@@ -154,7 +154,14 @@ fn recover(text: &str, file: FileId, diags: &mut Diagnostics) -> Vec<(String, Lo
                 }
             }
             Err(err) => {
-                let at = (err.span.start.saturating_sub(defs.len()) + start).min(end);
+                // An error at the chunk's end (an unclosed brace: "unexpected end of file") belongs to
+                // the entry, so point at its `@` line.
+                let at = err.span.start.saturating_sub(defs.len()) + start;
+                let at = if at >= start + chunk.trim_end().len() {
+                    start
+                } else {
+                    at
+                };
                 diags.push(
                     Diagnostic::error(format!("malformed bibliography entry: {}", err.kind))
                         .at(Span::new(file, at..(at + 1).min(text.len().max(1)))),
