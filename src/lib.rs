@@ -16,8 +16,10 @@
 pub mod config;
 pub mod diag;
 pub mod doc;
+pub mod epub;
 pub mod files;
 pub mod fonts;
+pub mod highlight;
 pub mod load;
 pub mod refs;
 pub mod typeset;
