@@ -4,7 +4,8 @@
 
 use folio::typeset::linebreak::atoms::render;
 use folio::typeset::linebreak::{
-    Atom, AtomKind, Line, Options, Strictness, atoms_from_str, break_opportunities, break_paragraph, model_width,
+    Atom, AtomKind, Line, Options, Strictness, atoms_from_str, break_opportunities,
+    break_paragraph, model_width,
 };
 
 /// Points per em in the test: not 1, so that pt/em mix-ups show.
@@ -27,7 +28,11 @@ fn parse(text: &str) -> Result<Vec<Case>, String> {
         }
         let fields: Vec<&str> = line.split(" | ").collect();
         let [id, opts, input, expect] = fields[..] else {
-            return Err(format!("line {}: expected 4 fields, got {}", n + 1, fields.len()));
+            return Err(format!(
+                "line {}: expected 4 fields, got {}",
+                n + 1,
+                fields.len()
+            ));
         };
         let mut o = Options {
             measure: f32::INFINITY,
@@ -36,8 +41,18 @@ fn parse(text: &str) -> Result<Vec<Case>, String> {
         for opt in opts.split_whitespace().filter(|&x| x != "-") {
             match opt.split_once('=') {
                 Some(("m", "inf")) => o.measure = f32::INFINITY,
-                Some(("m", v)) => o.measure = v.parse::<f32>().map_err(|e| format!("line {}: {e}", n + 1))? * EM,
-                Some(("indent", v)) => o.indent = v.parse::<f32>().map_err(|e| format!("line {}: {e}", n + 1))? * EM,
+                Some(("m", v)) => {
+                    o.measure = v
+                        .parse::<f32>()
+                        .map_err(|e| format!("line {}: {e}", n + 1))?
+                        * EM
+                }
+                Some(("indent", v)) => {
+                    o.indent = v
+                        .parse::<f32>()
+                        .map_err(|e| format!("line {}: {e}", n + 1))?
+                        * EM
+                }
                 None if opt == "hanging" => o.hanging = true,
                 None if opt == "basic" => o.strictness = Strictness::Basic,
                 None if opt == "strict" => o.strictness = Strictness::Strict,
@@ -57,15 +72,23 @@ fn parse(text: &str) -> Result<Vec<Case>, String> {
 
 fn line_no(key: &str, prefix: &str) -> Result<usize, String> {
     let rest = &key[prefix.len()..];
-    if rest.is_empty() { Ok(1) } else { rest.parse().map_err(|_| format!("bad key {key}")) }
+    if rest.is_empty() {
+        Ok(1)
+    } else {
+        rest.parse().map_err(|_| format!("bad key {key}"))
+    }
 }
 
 fn numbers(s: &str) -> Result<Vec<f32>, String> {
-    s.split_whitespace().map(|x| x.parse::<f32>().map_err(|_| format!("bad number {x}"))).collect()
+    s.split_whitespace()
+        .map(|x| x.parse::<f32>().map_err(|_| format!("bad number {x}")))
+        .collect()
 }
 
 fn get(lines: &[Line], n: usize) -> Result<&Line, String> {
-    lines.get(n.wrapping_sub(1)).ok_or_else(|| format!("no line {n} (got {})", lines.len()))
+    lines
+        .get(n.wrapping_sub(1))
+        .ok_or_else(|| format!("no line {n} (got {})", lines.len()))
 }
 
 fn check_expect(atoms: &[Atom], lines: &[Line], e: &str) -> Result<(), String> {
@@ -74,7 +97,11 @@ fn check_expect(atoms: &[Atom], lines: &[Line], e: &str) -> Result<(), String> {
         let want: Vec<&str> = want.split(" / ").map(str::trim).collect();
         let got: Vec<String> = lines.iter().map(show).collect();
         if got != want {
-            return Err(format!("lines: got {:?}, want {:?}", got.join(" / "), want.join(" / ")));
+            return Err(format!(
+                "lines: got {:?}, want {:?}",
+                got.join(" / "),
+                want.join(" / ")
+            ));
         }
     } else if let Some(rest) = e.strip_prefix("ragged:") {
         for n in numbers(rest)? {
@@ -131,14 +158,22 @@ fn check_opp(input: &str, opts: &Options) -> Result<(), String> {
         .map(|(i, _)| i)
         .collect();
     for (k, allowed) in marks {
-        let (Some(&at), Some(&before)) = (chars.get(k), k.checked_sub(1).and_then(|j| chars.get(j))) else {
+        let (Some(&at), Some(&before)) =
+            (chars.get(k), k.checked_sub(1).and_then(|j| chars.get(j)))
+        else {
             return Err(format!("marker at char {k} out of range"));
         };
         let here: Vec<bool> = (before + 1..=at).map(|p| opp[p]).collect();
-        let ok = if allowed { here.iter().any(|&b| b) } else { here.iter().all(|&b| !b) };
+        let ok = if allowed {
+            here.iter().any(|&b| b)
+        } else {
+            here.iter().all(|&b| !b)
+        };
         if !ok {
             let mark = if allowed { '÷' } else { '×' };
-            return Err(format!("{mark} before char {k} of {plain:?}: opportunities {here:?}"));
+            return Err(format!(
+                "{mark} before char {k} of {plain:?}: opportunities {here:?}"
+            ));
         }
     }
     Ok(())
@@ -153,7 +188,11 @@ fn typography_section_9() {
     let mut passed = std::collections::BTreeSet::new();
     let mut failed = std::collections::BTreeSet::new();
     for case in &cases {
-        let number: u32 = case.id.trim_end_matches(|c: char| !c.is_ascii_digit()).parse().unwrap_or(0);
+        let number: u32 = case
+            .id
+            .trim_end_matches(|c: char| !c.is_ascii_digit())
+            .parse()
+            .unwrap_or(0);
         let mut errs = Vec::new();
         if case.expect == ["opp"] {
             if let Err(e) = check_opp(&case.input, &case.opts) {
@@ -172,7 +211,12 @@ fn typography_section_9() {
             passed.insert(number);
         } else {
             failed.insert(number);
-            failures.push(format!("case {} ({}): {}", case.id, case.input, errs.join("; ")));
+            failures.push(format!(
+                "case {} ({}): {}",
+                case.id,
+                case.input,
+                errs.join("; ")
+            ));
         }
     }
     for n in 1..=35 {
@@ -180,7 +224,14 @@ fn typography_section_9() {
             failures.push(format!("case {n}: missing from the cases file"));
         }
     }
-    let ok = (1..=35).filter(|n| passed.contains(n) && !failed.contains(n)).count();
+    let ok = (1..=35)
+        .filter(|n| passed.contains(n) && !failed.contains(n))
+        .count();
     println!("§9: {ok}/35 cases pass");
-    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -36,7 +36,9 @@ enum Item {
 }
 
 fn prenormalise(s: &str) -> Vec<Item> {
-    let s = s.trim_start_matches(['\u{3000}', ' ', '\t']).replace("**", "");
+    let s = s
+        .trim_start_matches(['\u{3000}', ' ', '\t'])
+        .replace("**", "");
     let chars: Vec<char> = s
         .chars()
         .map(|c| match c as u32 {
@@ -57,7 +59,11 @@ fn prenormalise(s: &str) -> Vec<Item> {
             i += 1;
             continue;
         }
-        if !code && (rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.")) {
+        if !code
+            && (rest.starts_with("http://")
+                || rest.starts_with("https://")
+                || rest.starts_with("www."))
+        {
             while let Some(&u) = chars.get(i) {
                 if !u.is_ascii_graphic() {
                     break;

@@ -130,12 +130,37 @@ impl<'a> Ctx<'a> {
         };
         for (i, ((a, &c), f)) in atoms.iter().zip(&cls).zip(&fr).enumerate() {
             push(&mut pre.adv, f64::from(interior_advance(a, f)));
-            push(&mut pre.shrink, shrink_cap(a, c, f).map_or(0.0, |x| f64::from(x.1)));
-            push(&mut pre.glue, stretch_cap(a, c).map_or(0.0, |x| f64::from(x.1)));
-            push(&mut pre.nglue, if stretch_cap(a, c).is_some() { 1.0 } else { 0.0 });
-            push(&mut pre.gap, if is_stretch_gap(atoms, &cls, i) { 1.0 } else { 0.0 });
-            push(&mut pre.han, u32::from(matches!(c, Class::Han | Class::Iter)));
-            let content = !c.is_punct() && !c.is_glue() && !matches!(c, Class::Han | Class::Iter | Class::Hard);
+            push(
+                &mut pre.shrink,
+                shrink_cap(a, c, f).map_or(0.0, |x| f64::from(x.1)),
+            );
+            push(
+                &mut pre.glue,
+                stretch_cap(a, c).map_or(0.0, |x| f64::from(x.1)),
+            );
+            push(
+                &mut pre.nglue,
+                if stretch_cap(a, c).is_some() {
+                    1.0
+                } else {
+                    0.0
+                },
+            );
+            push(
+                &mut pre.gap,
+                if is_stretch_gap(atoms, &cls, i) {
+                    1.0
+                } else {
+                    0.0
+                },
+            );
+            push(
+                &mut pre.han,
+                u32::from(matches!(c, Class::Han | Class::Iter)),
+            );
+            let content = !c.is_punct()
+                && !c.is_glue()
+                && !matches!(c, Class::Han | Class::Iter | Class::Hard);
             push(&mut pre.content, u32::from(content));
         }
         Ctx {
@@ -161,7 +186,10 @@ impl<'a> Ctx<'a> {
             (Some(Class::Open), Some(f)) => f64::from(f.lb),
             _ => 0.0,
         };
-        let en = match (e.checked_sub(1).and_then(|l| self.cls.get(l)), e.checked_sub(1).and_then(|l| self.fr.get(l))) {
+        let en = match (
+            e.checked_sub(1).and_then(|l| self.cls.get(l)),
+            e.checked_sub(1).and_then(|l| self.fr.get(l)),
+        ) {
             (Some(&c), Some(f)) if is_line_end_half(c) => f64::from(f.rb),
             _ => 0.0,
         };
@@ -187,7 +215,11 @@ impl<'a> Ctx<'a> {
             shrink: shrink.max(0.0),
             glue: p.glue[e] - p.glue[s],
             nglue: p.nglue[e] - p.nglue[s],
-            gaps: if e >= s + 2 { p.gap[e - 1] - p.gap[s] } else { 0.0 },
+            gaps: if e >= s + 2 {
+                p.gap[e - 1] - p.gap[s]
+            } else {
+                0.0
+            },
         }
     }
 
@@ -220,13 +252,19 @@ impl<'a> Ctx<'a> {
     }
 
     fn is_orphan(&self, s: usize, e: usize) -> bool {
-        e > s && self.pre.han[e] - self.pre.han[s] == 1 && self.pre.content[e] == self.pre.content[s]
+        e > s
+            && self.pre.han[e] - self.pre.han[s] == 1
+            && self.pre.content[e] == self.pre.content[s]
     }
 }
 
 fn gap_cost(per_em: f64) -> f64 {
     let x = per_em / 0.25;
-    if x <= 1.0 { 100.0 * x * x } else { 100.0 * x * x * x }
+    if x <= 1.0 {
+        100.0 * x * x
+    } else {
+        100.0 * x * x * x
+    }
 }
 
 /// Badness of a line of target width `t`, or `None` if it cannot be made to fit.
@@ -244,7 +282,11 @@ fn badness(sp: &Span, t: f64, em: f64, kind: LineKind) -> Option<f64> {
         return Some(0.0);
     }
     let g = short.min(sp.glue);
-    let mut b = if sp.glue > 0.0 { GLUE_W * (g / sp.glue).powi(2) } else { 0.0 };
+    let mut b = if sp.glue > 0.0 {
+        GLUE_W * (g / sp.glue).powi(2)
+    } else {
+        0.0
+    };
     let rest = short - g;
     if rest > EPS {
         let units = if sp.gaps > 0.0 {
@@ -271,7 +313,9 @@ fn line_kind(a: &Break, b: &Break, justify: bool) -> LineKind {
     match b.kind {
         BreakKind::End => LineKind::Last,
         BreakKind::Hard => LineKind::Hard,
-        _ if a.kind == BreakKind::Emergency || b.kind == BreakKind::Emergency || !justify => LineKind::Ragged,
+        _ if a.kind == BreakKind::Emergency || b.kind == BreakKind::Emergency || !justify => {
+            LineKind::Ragged
+        }
         _ => LineKind::Justify,
     }
 }
@@ -287,7 +331,11 @@ fn add_emergency(ctx: &Ctx, brks: Vec<Break>, measure: f64, indent: f64) -> Vec<
             break;
         };
         let (s, e) = (b.next, nb.end);
-        let t = if b.kind == BreakKind::Start { measure - indent } else { measure };
+        let t = if b.kind == BreakKind::Start {
+            measure - indent
+        } else {
+            measure
+        };
         let sp = ctx.span(s, e);
         let too_wide = e > s + 1 && sp.natural - sp.shrink > t + EPS;
         if too_wide && b.kind == BreakKind::Normal {
@@ -309,8 +357,16 @@ fn add_emergency(ctx: &Ctx, brks: Vec<Break>, measure: f64, indent: f64) -> Vec<
 /// Choose the breaks of a paragraph (see the module doc).
 pub fn choose(atoms: &[Atom], opts: &Options) -> Plan {
     let ctx = Ctx::new(atoms, opts);
-    let measure = if opts.measure.is_nan() { 0.0 } else { f64::from(opts.measure) };
-    let indent = if opts.indent.is_finite() { f64::from(opts.indent) } else { 0.0 };
+    let measure = if opts.measure.is_nan() {
+        0.0
+    } else {
+        f64::from(opts.measure)
+    };
+    let indent = if opts.indent.is_finite() {
+        f64::from(opts.indent)
+    } else {
+        0.0
+    };
     let mut brks = normal_breaks(atoms, &ctx.cls, opts.strictness);
     if measure.is_infinite() {
         brks.retain(|b| b.kind != BreakKind::Normal);
@@ -344,24 +400,40 @@ pub fn choose(atoms: &[Atom], opts: &Options) -> Plan {
             let sp = ctx.span(s, e);
             let mut fit = badness(&sp, t, em, kind).map(|bad| (bad, false));
             if fit.is_none() {
-                fit = ctx.hang_span(s, e).and_then(|h| badness(&h, t, em, kind)).map(|bad| (bad, true));
+                fit = ctx
+                    .hang_span(s, e)
+                    .and_then(|h| badness(&h, t, em, kind))
+                    .map(|bad| (bad, true));
             }
             let mut extra = f64::from(b.penalty).powi(2) - TIE_BONUS * (b.end as f64 / n);
-            if b.kind == BreakKind::End && !matches!(a.kind, BreakKind::Start | BreakKind::Hard) && ctx.is_orphan(s, e) {
+            if b.kind == BreakKind::End
+                && !matches!(a.kind, BreakKind::Start | BreakKind::Hard)
+                && ctx.is_orphan(s, e)
+            {
                 extra += ORPHAN_DEMERITS;
             }
             match fit {
                 Some((bad, hang)) => {
                     let total = node.total + (LINE_PENALTY + bad).powi(2) + extra;
                     if best.is_none_or(|x| total < x.total) {
-                        best = Some(Node { brk: bi, total, prev: Some(ni), hang });
+                        best = Some(Node {
+                            brk: bi,
+                            total,
+                            prev: Some(ni),
+                            hang,
+                        });
                     }
                 }
                 None => {
                     let over = (sp.natural - sp.shrink - t).max(0.0) / em;
                     let total = node.total + OVERFULL_DEMERITS * (1.0 + over) + extra;
                     if fallback.is_none_or(|x| total < x.total) {
-                        fallback = Some(Node { brk: bi, total, prev: Some(ni), hang: false });
+                        fallback = Some(Node {
+                            brk: bi,
+                            total,
+                            prev: Some(ni),
+                            hang: false,
+                        });
                     }
                 }
             }
@@ -370,7 +442,8 @@ pub fn choose(atoms: &[Atom], opts: &Options) -> Plan {
             }
         }
         active = keep;
-        let chosen = best.or_else(|| fallback.filter(|_| b.kind.is_mandatory() || active.is_empty()));
+        let chosen =
+            best.or_else(|| fallback.filter(|_| b.kind.is_mandatory() || active.is_empty()));
         if let Some(node) = chosen {
             nodes.push(node);
             if b.kind.is_mandatory() {
@@ -384,7 +457,10 @@ pub fn choose(atoms: &[Atom], opts: &Options) -> Plan {
     }
     let mut lines = Vec::new();
     let last_brk = brks.len().saturating_sub(1);
-    let mut cur = nodes.iter().rposition(|x| x.brk == last_brk).filter(|&i| i > 0);
+    let mut cur = nodes
+        .iter()
+        .rposition(|x| x.brk == last_brk)
+        .filter(|&i| i > 0);
     while let Some(ni) = cur {
         let node = nodes[ni];
         let Some(pi) = node.prev else { break };

@@ -163,29 +163,33 @@ pub fn normal_breaks(atoms: &[Atom], cls: &[Class], st: Strictness) -> Vec<Break
                 continue;
             }
             let prev = i.checked_sub(1).filter(|&p| p >= line_start);
-            if let (Some(p), Some(&cp), Some(&cn)) = (prev, prev.and_then(|p| cls.get(p)), cls.get(j)) {
-                if can_end(cp, ch(atoms, p), st) && can_start(cn, st) {
-                    out.push(Break {
-                        end: i,
-                        next: j,
-                        penalty: num_unit(ch(atoms, p), cn),
-                        kind: BreakKind::Normal,
-                    });
-                }
+            if let (Some(p), Some(&cp), Some(&cn)) =
+                (prev, prev.and_then(|p| cls.get(p)), cls.get(j))
+                && can_end(cp, ch(atoms, p), st)
+                && can_start(cn, st)
+            {
+                out.push(Break {
+                    end: i,
+                    next: j,
+                    penalty: num_unit(ch(atoms, p), cn),
+                    kind: BreakKind::Normal,
+                });
             }
             i = j;
             continue;
         }
         let nb = i + 1;
-        if nb < n && !glue(nb) && cls.get(nb) != Some(&Class::Hard) {
-            if let Some(penalty) = pair_break(atoms, cls, nb, st) {
-                out.push(Break {
-                    end: nb,
-                    next: nb,
-                    penalty,
-                    kind: BreakKind::Normal,
-                });
-            }
+        if nb < n
+            && !glue(nb)
+            && cls.get(nb) != Some(&Class::Hard)
+            && let Some(penalty) = pair_break(atoms, cls, nb, st)
+        {
+            out.push(Break {
+                end: nb,
+                next: nb,
+                penalty,
+                kind: BreakKind::Normal,
+            });
         }
         i += 1;
     }

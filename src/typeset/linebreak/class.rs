@@ -106,19 +106,35 @@ pub fn is_wide(c: char) -> bool {
     (c as u32) >= 0x2E80
         || matches!(
             c,
-            '“' | '”' | '‘' | '’' | '—' | '―' | '…' | '⋯' | '⸺' | '·' | '‧' | '–' | '‼' | '⁇' | '⁈' | '⁉'
+            '“' | '”'
+                | '‘'
+                | '’'
+                | '—'
+                | '―'
+                | '…'
+                | '⋯'
+                | '⸺'
+                | '·'
+                | '‧'
+                | '–'
+                | '‼'
+                | '⁇'
+                | '⁈'
+                | '⁉'
         )
 }
 
 /// The class of a character ignoring its neighbours (`—` comes back as CONN; see [`classify`]).
 pub fn char_class(c: char) -> Class {
     match c {
-        '“' | '‘' | '（' | '〔' | '［' | '｛' | '〈' | '《' | '「' | '『' | '【' | '〖' | '〘' | '〚'
-        | '｟' | '(' | '[' | '{' => Class::Open,
-        '”' | '’' | '）' | '〕' | '］' | '｝' | '〉' | '》' | '」' | '』' | '】' | '〗' | '〙' | '〛'
-        | '｠' | ')' | ']' | '}' => Class::Close,
+        '“' | '‘' | '（' | '〔' | '［' | '｛' | '〈' | '《' | '「' | '『' | '【' | '〖' | '〘'
+        | '〚' | '｟' | '(' | '[' | '{' => Class::Open,
+        '”' | '’' | '）' | '〕' | '］' | '｝' | '〉' | '》' | '」' | '』' | '】' | '〗' | '〙'
+        | '〛' | '｠' | ')' | ']' | '}' => Class::Close,
         '，' | '、' | '；' | '：' | ',' | ';' | ':' => Class::StopComma,
-        '。' | '．' | '？' | '！' | '‼' | '⁇' | '⁈' | '⁉' | '.' | '?' | '!' => Class::StopFull,
+        '。' | '．' | '？' | '！' | '‼' | '⁇' | '⁈' | '⁉' | '.' | '?' | '!' => {
+            Class::StopFull
+        }
         '·' | '・' | '‧' => Class::Dot,
         '–' | '—' | '―' | '～' | '〜' | '‐' | '-' => Class::Conn,
         '/' | '／' => Class::Solidus,
@@ -143,7 +159,10 @@ pub fn classify(atoms: &[Atom]) -> Vec<Class> {
     for (i, a) in atoms.iter().enumerate() {
         let class = match a.kind {
             AtomKind::Char(c) if is_em_dash(Some(c)) => {
-                let prev = i.checked_sub(1).and_then(|j| atoms.get(j)).and_then(Atom::ch);
+                let prev = i
+                    .checked_sub(1)
+                    .and_then(|j| atoms.get(j))
+                    .and_then(Atom::ch);
                 let next = atoms.get(i + 1).and_then(Atom::ch);
                 if is_em_dash(prev) || is_em_dash(next) {
                     Class::Long

@@ -104,11 +104,11 @@ pub fn frames(atoms: &[Atom], classes: &[Class]) -> Vec<Frame> {
         let run = j - i;
         if run >= 2 {
             for k in i..j {
-                if k + 1 < j || run == 2 {
-                    if let Some(f) = fr.get_mut(k) {
-                        f.cut_r += f.rb;
-                        f.rb = 0.0;
-                    }
+                if (k + 1 < j || run == 2)
+                    && let Some(f) = fr.get_mut(k)
+                {
+                    f.cut_r += f.rb;
+                    f.rb = 0.0;
                 }
             }
         }
@@ -167,7 +167,9 @@ pub fn shrink_cap(a: &Atom, c: Class, f: &Frame) -> Option<(ShrinkKind, f32)> {
 /// How far glue may stretch before inter-character stretch starts (§2 steps 1–2), in pt.
 pub fn stretch_cap(a: &Atom, c: Class) -> Option<(StretchKind, f32)> {
     match c {
-        Class::Space | Class::NbSpace => Some((StretchKind::Space, (SPACE_MAX * a.em - a.width).max(0.0))),
+        Class::Space | Class::NbSpace => {
+            Some((StretchKind::Space, (SPACE_MAX * a.em - a.width).max(0.0)))
+        }
         Class::Autospace => Some((StretchKind::Autospace, (AUTO_MAX * a.em - a.width).max(0.0))),
         _ => None,
     }
@@ -184,7 +186,12 @@ pub fn is_stretch_gap(atoms: &[Atom], classes: &[Class], i: usize) -> bool {
     let (Some(&ca), Some(&cb)) = (classes.get(i), classes.get(i + 1)) else {
         return false;
     };
-    let solid = |c: Class| !matches!(c, Class::Space | Class::NbSpace | Class::Autospace | Class::Hard);
+    let solid = |c: Class| {
+        !matches!(
+            c,
+            Class::Space | Class::NbSpace | Class::Autospace | Class::Hard
+        )
+    };
     if !solid(ca) || !solid(cb) {
         return false;
     }
@@ -208,12 +215,19 @@ mod tests {
         let atoms = atoms_from_str(s, 1.0, model_width);
         let cls = classify(&atoms);
         let fr = frames(&atoms, &cls);
-        atoms.iter().zip(&fr).map(|(a, f)| interior_advance(a, f)).sum()
+        atoms
+            .iter()
+            .zip(&fr)
+            .map(|(a, f)| interior_advance(a, f))
+            .sum()
     }
 
     #[test]
     fn pairs_of_section_3_2() {
-        for s in ["。”", "，”", "”。", "」，", "）、", "〉》", "》，", "，“", "：“", "。「", "）（", "》《", "（“", "《〈"] {
+        for s in [
+            "。”", "，”", "”。", "」，", "）、", "〉》", "》，", "，“", "：“", "。「", "）（",
+            "》《", "（“", "《〈",
+        ] {
             assert!((total(s) - 1.5).abs() < 1e-6, "{s}: {}", total(s));
         }
         assert!((total("（）") - 2.0).abs() < 1e-6);
@@ -245,9 +259,14 @@ mod tests {
     fn gaps() {
         let atoms = atoms_from_str("中文Ab——京／上", 1.0, model_width);
         let cls = classify(&atoms);
-        let g: Vec<bool> = (0..atoms.len() - 1).map(|i| is_stretch_gap(&atoms, &cls, i)).collect();
+        let g: Vec<bool> = (0..atoms.len() - 1)
+            .map(|i| is_stretch_gap(&atoms, &cls, i))
+            .collect();
         // 中|文 yes, 文|␣ no, ␣|A no, A|b no (Latin word), b|— yes, —|— no (LONG), —|京 yes,
         // 京|／ no, ／|上 no (SOLIDUS)
-        assert_eq!(g, [true, false, false, false, true, false, true, false, false]);
+        assert_eq!(
+            g,
+            [true, false, false, false, true, false, true, false, false]
+        );
     }
 }

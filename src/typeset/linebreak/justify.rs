@@ -14,7 +14,8 @@
 use super::breaker::{Chosen, LineKind, Plan};
 use super::class::{Class, is_line_end_half};
 use super::compress::{
-    Frame, SHRINK_ORDER, ShrinkKind, StretchKind, interior_advance, is_stretch_gap, shrink_cap, stretch_cap,
+    Frame, SHRINK_ORDER, ShrinkKind, StretchKind, interior_advance, is_stretch_gap, shrink_cap,
+    stretch_cap,
 };
 use super::{Atom, Line, Options};
 
@@ -62,7 +63,9 @@ impl Work<'_> {
             let mut caps = Vec::new();
             for k in 0..self.region {
                 let i = self.start + k;
-                let (Some(a), Some(&c), Some(f)) = (self.atoms.get(i), self.cls.get(i), self.blank.get(k)) else {
+                let (Some(a), Some(&c), Some(f)) =
+                    (self.atoms.get(i), self.cls.get(i), self.blank.get(k))
+                else {
                     continue;
                 };
                 if let Some((_, cap)) = shrink_cap(a, c, f).filter(|x| x.0 == step) {
@@ -94,11 +97,11 @@ impl Work<'_> {
             let mut caps = Vec::new();
             for k in 0..self.region {
                 let i = self.start + k;
-                if let (Some(a), Some(&c)) = (self.atoms.get(i), self.cls.get(i)) {
-                    if let Some((_, cap)) = stretch_cap(a, c).filter(|x| x.0 == step) {
-                        idx.push(k);
-                        caps.push(cap);
-                    }
+                if let (Some(a), Some(&c)) = (self.atoms.get(i), self.cls.get(i))
+                    && let Some((_, cap)) = stretch_cap(a, c).filter(|x| x.0 == step)
+                {
+                    idx.push(k);
+                    caps.push(cap);
                 }
             }
             let take = more.min(caps.iter().sum());
@@ -123,7 +126,11 @@ impl Work<'_> {
         }
         // Nothing regular left: overstretch the glue, else space out the letters.
         let glue: Vec<usize> = (0..self.region)
-            .filter(|&k| self.cls.get(self.start + k).is_some_and(|&c| stretch_cap(&self.atoms[self.start + k], c).is_some()))
+            .filter(|&k| {
+                self.cls
+                    .get(self.start + k)
+                    .is_some_and(|&c| stretch_cap(&self.atoms[self.start + k], c).is_some())
+            })
             .collect();
         if !glue.is_empty() {
             let each = more / glue.len() as f32;
@@ -145,10 +152,21 @@ impl Work<'_> {
 
 /// Set one chosen line.
 pub fn layout_line(atoms: &[Atom], plan: &Plan, opts: &Options, c: &Chosen) -> Line {
-    let (s, e) = (c.start, c.end.min(atoms.len()).max(c.start.min(atoms.len())));
+    let (s, e) = (
+        c.start,
+        c.end.min(atoms.len()).max(c.start.min(atoms.len())),
+    );
     let m = e.saturating_sub(s);
-    let indent = if c.first && opts.indent.is_finite() { opts.indent } else { 0.0 };
-    let measure = if opts.measure.is_nan() { 0.0 } else { opts.measure };
+    let indent = if c.first && opts.indent.is_finite() {
+        opts.indent
+    } else {
+        0.0
+    };
+    let measure = if opts.measure.is_nan() {
+        0.0
+    } else {
+        opts.measure
+    };
     let target = measure - indent;
     let mut w = Work {
         atoms,
@@ -162,7 +180,8 @@ pub fn layout_line(atoms: &[Atom], plan: &Plan, opts: &Options, c: &Chosen) -> L
     };
     for i in s..e {
         let f = plan.frames.get(i).copied().unwrap_or_default();
-        w.adv.push(atoms.get(i).map_or(0.0, |a| interior_advance(a, &f)));
+        w.adv
+            .push(atoms.get(i).map_or(0.0, |a| interior_advance(a, &f)));
         w.shift.push(-f.cut_l);
         w.blank.push(f);
     }
@@ -173,7 +192,11 @@ pub fn layout_line(atoms: &[Atom], plan: &Plan, opts: &Options, c: &Chosen) -> L
             w.shift[0] -= lb;
             w.blank[0].lb = 0.0;
         }
-        if plan.classes.get(e - 1).is_some_and(|&x| is_line_end_half(x)) {
+        if plan
+            .classes
+            .get(e - 1)
+            .is_some_and(|&x| is_line_end_half(x))
+        {
             let rb = w.blank[m - 1].rb;
             w.adv[m - 1] -= rb;
             w.blank[m - 1].rb = 0.0;
