@@ -27,8 +27,9 @@
 //!   single characters on very loose lines.
 
 use super::breaks::{Break, BreakKind, normal_breaks};
-use super::class::{Class, classify, is_hangable, is_line_end_half};
-use super::compress::{Frame, frames, interior_advance, is_stretch_gap, shrink_cap, stretch_cap};
+use super::class::Class;
+use super::compress::Frame;
+use super::measure::{Ctx, Span};
 use super::{Atom, Options};
 
 /// Per-line constant of the demerits: makes fewer lines slightly better.
@@ -78,184 +79,6 @@ pub struct Plan {
     pub classes: Vec<Class>,
     pub frames: Vec<Frame>,
     pub lines: Vec<Chosen>,
-}
-
-/// The adjustability of a candidate line, in pt.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Span {
-    pub natural: f64,
-    pub shrink: f64,
-    pub glue: f64,
-    pub nglue: f64,
-    pub gaps: f64,
-}
-
-/// Prefix sums over the atoms (f64: a 200 000-atom paragraph is millions of pt long).
-struct Prefix {
-    adv: Vec<f64>,
-    shrink: Vec<f64>,
-    glue: Vec<f64>,
-    nglue: Vec<f64>,
-    gap: Vec<f64>,
-    han: Vec<u32>,
-    content: Vec<u32>,
-}
-
-fn push<T: Copy + std::ops::Add<Output = T>>(v: &mut Vec<T>, x: T) {
-    if let Some(&last) = v.last() {
-        v.push(last + x);
-    }
-}
-
-struct Ctx<'a> {
-    atoms: &'a [Atom],
-    cls: Vec<Class>,
-    fr: Vec<Frame>,
-    pre: Prefix,
-    hanging: bool,
-}
-
-impl<'a> Ctx<'a> {
-    fn new(atoms: &'a [Atom], opts: &Options) -> Self {
-        let cls = classify(atoms);
-        let fr = frames(atoms, &cls);
-        let mut pre = Prefix {
-            adv: vec![0.0],
-            shrink: vec![0.0],
-            glue: vec![0.0],
-            nglue: vec![0.0],
-            gap: vec![0.0],
-            han: vec![0],
-            content: vec![0],
-        };
-        for (i, ((a, &c), f)) in atoms.iter().zip(&cls).zip(&fr).enumerate() {
-            push(&mut pre.adv, f64::from(interior_advance(a, f)));
-            push(
-                &mut pre.shrink,
-                shrink_cap(a, c, f).map_or(0.0, |x| f64::from(x.1)),
-            );
-            push(
-                &mut pre.glue,
-                stretch_cap(a, c).map_or(0.0, |x| f64::from(x.1)),
-            );
-            push(
-                &mut pre.nglue,
-                if stretch_cap(a, c).is_some() {
-                    1.0
-                } else {
-                    0.0
-                },
-            );
-            push(
-                &mut pre.gap,
-                if is_stretch_gap(atoms, &cls, i) {
-                    1.0
-                } else {
-                    0.0
-                },
-            );
-            push(
-                &mut pre.han,
-                u32::from(matches!(c, Class::Han | Class::Iter)),
-            );
-            let content = !c.is_punct()
-                && !c.is_glue()
-                && !matches!(c, Class::Han | Class::Iter | Class::Hard);
-            push(&mut pre.content, u32::from(content));
-        }
-        Ctx {
-            atoms,
-            cls,
-            fr,
-            pre,
-            hanging: opts.hanging,
-        }
-    }
-
-    fn cap(&self, i: usize) -> f64 {
-        match (self.atoms.get(i), self.cls.get(i), self.fr.get(i)) {
-            (Some(a), Some(&c), Some(f)) => shrink_cap(a, c, f).map_or(0.0, |x| f64::from(x.1)),
-            _ => 0.0,
-        }
-    }
-
-    /// Trims at the line edges (§3.3): (start trim, end trim) in pt, each also removing that
-    /// atom's whole shrink capacity.
-    fn edges(&self, s: usize, e: usize) -> (f64, f64) {
-        let st = match (self.cls.get(s), self.fr.get(s)) {
-            (Some(Class::Open), Some(f)) => f64::from(f.lb),
-            _ => 0.0,
-        };
-        let en = match (
-            e.checked_sub(1).and_then(|l| self.cls.get(l)),
-            e.checked_sub(1).and_then(|l| self.fr.get(l)),
-        ) {
-            (Some(&c), Some(f)) if is_line_end_half(c) => f64::from(f.rb),
-            _ => 0.0,
-        };
-        (st, en)
-    }
-
-    /// Natural width, shrink and stretch of the line `s..e` (no hanging).
-    fn span(&self, s: usize, e: usize) -> Span {
-        if e <= s {
-            return Span::default();
-        }
-        let p = &self.pre;
-        let (st, en) = self.edges(s, e);
-        let mut shrink = p.shrink[e] - p.shrink[s];
-        if st > 0.0 {
-            shrink -= self.cap(s);
-        }
-        if self.cls.get(e - 1).is_some_and(|&c| is_line_end_half(c)) {
-            shrink -= self.cap(e - 1);
-        }
-        Span {
-            natural: p.adv[e] - p.adv[s] - st - en,
-            shrink: shrink.max(0.0),
-            glue: p.glue[e] - p.glue[s],
-            nglue: p.nglue[e] - p.nglue[s],
-            gaps: if e >= s + 2 {
-                p.gap[e - 1] - p.gap[s]
-            } else {
-                0.0
-            },
-        }
-    }
-
-    /// The line `s..e` with its last atom hanging in the margin, if allowed.
-    fn hang_span(&self, s: usize, e: usize) -> Option<Span> {
-        if !self.hanging || e < s + 2 {
-            return None;
-        }
-        let last = e - 1;
-        self.atoms.get(last)?.ch().filter(|&c| is_hangable(c))?;
-        let sp = self.span(s, e);
-        let (_, en) = self.edges(s, e);
-        let adv = f64::from(interior_advance(self.atoms.get(last)?, self.fr.get(last)?)) - en;
-        let mut h = self.span(s, last);
-        // The region before the mark keeps its interior widths (its last atom is not a line end).
-        h.natural = sp.natural - adv;
-        h.shrink = sp.shrink;
-        Some(h)
-    }
-
-    /// Smallest width the line could still reach when extended further (for deactivation).
-    fn min_width_bound(&self, s: usize, e: usize) -> f64 {
-        if e <= s {
-            return 0.0;
-        }
-        let p = &self.pre;
-        let (st, _) = self.edges(s, e);
-        let cap_s = if st > 0.0 { self.cap(s) } else { 0.0 };
-        (p.adv[e] - p.adv[s] - st) - (p.shrink[e] - p.shrink[s] - cap_s)
-    }
-
-    fn is_orphan(&self, s: usize, e: usize) -> bool {
-        e > s
-            && self.pre.han[e] - self.pre.han[s] == 1
-            && self.pre.content[e] == self.pre.content[s]
-    }
 }
 
 fn gap_cost(per_em: f64) -> f64 {
@@ -356,7 +179,7 @@ fn add_emergency(ctx: &Ctx, brks: Vec<Break>, measure: f64, indent: f64) -> Vec<
 
 /// Choose the breaks of a paragraph (see the module doc).
 pub fn choose(atoms: &[Atom], opts: &Options) -> Plan {
-    let ctx = Ctx::new(atoms, opts);
+    let ctx = Ctx::new(atoms, opts.hanging);
     let measure = if opts.measure.is_nan() {
         0.0
     } else {
@@ -381,10 +204,11 @@ pub fn choose(atoms: &[Atom], opts: &Options) -> Plan {
         hang: false,
     }];
     let mut active: Vec<usize> = vec![0];
+    let mut keep: Vec<usize> = Vec::new();
     for (bi, b) in brks.iter().enumerate().skip(1) {
         let mut best: Option<Node> = None;
         let mut fallback: Option<Node> = None;
-        let mut keep = Vec::with_capacity(active.len() + 1);
+        keep.clear();
         for &ni in &active {
             let node = nodes[ni];
             let a = &brks[node.brk];
@@ -396,6 +220,15 @@ pub fn choose(atoms: &[Atom], opts: &Options) -> Plan {
             let first = a.kind == BreakKind::Start;
             let t = if first { measure - indent } else { measure };
             let em = atoms.get(s).map_or(1.0, |x| f64::from(x.em)).max(EPS);
+            // Keep the node while some later line from it could still fit.
+            if ctx.min_width_bound(s, e) <= t + 1.5 * em + EPS {
+                keep.push(ni);
+            }
+            let mut extra = f64::from(b.penalty).powi(2) - TIE_BONUS * (b.end as f64 / n);
+            // Demerits are at least LINE_PENALTY²: skip nodes that cannot beat the best so far.
+            if best.is_some_and(|x| node.total + LINE_PENALTY * LINE_PENALTY + extra >= x.total) {
+                continue;
+            }
             let kind = line_kind(a, b, opts.justify);
             let sp = ctx.span(s, e);
             let mut fit = badness(&sp, t, em, kind).map(|bad| (bad, false));
@@ -405,7 +238,6 @@ pub fn choose(atoms: &[Atom], opts: &Options) -> Plan {
                     .and_then(|h| badness(&h, t, em, kind))
                     .map(|bad| (bad, true));
             }
-            let mut extra = f64::from(b.penalty).powi(2) - TIE_BONUS * (b.end as f64 / n);
             if b.kind == BreakKind::End
                 && !matches!(a.kind, BreakKind::Start | BreakKind::Hard)
                 && ctx.is_orphan(s, e)
@@ -437,11 +269,8 @@ pub fn choose(atoms: &[Atom], opts: &Options) -> Plan {
                     }
                 }
             }
-            if ctx.min_width_bound(s, e) <= t + 1.5 * em + EPS {
-                keep.push(ni);
-            }
         }
-        active = keep;
+        std::mem::swap(&mut active, &mut keep);
         let chosen =
             best.or_else(|| fallback.filter(|_| b.kind.is_mandatory() || active.is_empty()));
         if let Some(node) = chosen {

@@ -18,6 +18,7 @@
 //! - [`compress`]: punctuation frames: blank halves, `？！` runs, adjacent-pair compression, and
 //!   the per-atom shrink/stretch capacities of §2.
 //! - [`breaks`]: break opportunities and penalties (kinsoku, URLs, hyphens, emergency breaks).
+//! - [`measure`]: O(1) width/shrink/stretch of a candidate line from prefix sums.
 //! - [`breaker`]: total-fit (Knuth–Plass style) choice of all breaks of the paragraph.
 //! - [`justify`]: places the atoms of one chosen line (trim, shrink, stretch, x positions).
 //! - [`atoms`]: test helpers: the §9 width model and a string → atoms converter that applies
@@ -29,6 +30,7 @@ pub mod breaks;
 pub mod class;
 pub mod compress;
 pub mod justify;
+pub mod measure;
 #[cfg(test)]
 mod tests;
 

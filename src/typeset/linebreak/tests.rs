@@ -236,3 +236,23 @@ fn long_paragraph_is_sane() {
     assert!(lines.len() > 100, "{} lines", lines.len());
     check(&text, &opts);
 }
+
+/// Timing of a 200 000-character paragraph; run with
+/// `cargo test --release --lib linebreak::tests::timing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing_200k() {
+    let mut rng = Rng(11);
+    let text = random_paragraph(&mut rng, 200_000);
+    let atoms = atoms_from_str(&text, 10.5, model_width);
+    let opts = Options {
+        measure: 304.5,
+        indent: 21.0,
+        ..Options::default()
+    };
+    let t = std::time::Instant::now();
+    let lines = break_paragraph(&atoms, &opts);
+    let dt = t.elapsed();
+    println!("{} atoms → {} lines in {dt:?}", atoms.len(), lines.len());
+    assert!(lines.len() > 1000);
+}
