@@ -13,7 +13,7 @@
 //! - URLs (`http://…`, `https://…`, `www.…`, up to the first non-ASCII or space) and code spans
 //!   in backticks are marked `url`.
 
-use super::class::{Class, char_class, is_han, is_west, is_wide};
+use super::class::{is_han, is_west, is_wide};
 use super::{Atom, AtomKind};
 
 /// The §9 width model, in em: HAN and full-width marks 1, `·` `／` `/` `–` 0.5, WEST letters,
@@ -183,11 +183,6 @@ pub fn render(atoms: &[Atom]) -> String {
             AtomKind::HardBreak => '↵',
         })
         .collect()
-}
-
-/// Is `c` a HAN for the autospace rule (used by the property test's generator)?
-pub fn is_han_class(c: char) -> bool {
-    matches!(char_class(c), Class::Han | Class::Iter)
 }
 
 #[cfg(test)]

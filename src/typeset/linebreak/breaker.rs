@@ -21,8 +21,8 @@
 //! - `SHRINK_W = 1` — case 8 (shrinking `）` fully must beat stretching 0.5 em over 7 gaps) and
 //!   case 3 (oikomi of `，` preferred).
 //! - `TIE_BONUS` — a tiny bonus for breaking later; it decides exact ties the greedy way:
-//!   case 26 (`一二三四五 / 六七八九 / 十一。` rather than `一二三四 / 五六七八九 / 十一。`) and the
-//!   emergency pieces of case 22 (`abcdefgh / ijkl␣了`).
+//!   case 26 (`一二三四五 / 六七八九 / 十一。` rather than `一二三四 / 五六七八九 / 十一。`).
+//! - Emergency pieces (case 22, `abcdefgh / ijkl␣了`) are cut greedily before the optimizer runs.
 //! - Cubic growth of the gap cost — cases 16, 19, 20, 24: the only legal alternatives strand
 //!   single characters on very loose lines.
 
@@ -144,7 +144,8 @@ fn line_kind(a: &Break, b: &Break, justify: bool) -> LineKind {
 }
 
 /// Insert emergency breaks inside every token wider than the measure and make the break before
-/// such a token mandatory (§1.5: "first use the normal break before it").
+/// such a token mandatory (§1.5: "first use the normal break before it, then break the token at
+/// any grapheme").
 fn add_emergency(ctx: &Ctx, brks: Vec<Break>, measure: f64, indent: f64) -> Vec<Break> {
     let mut out = Vec::with_capacity(brks.len());
     for (w, b) in brks.iter().enumerate() {
@@ -165,13 +166,32 @@ fn add_emergency(ctx: &Ctx, brks: Vec<Break>, measure: f64, indent: f64) -> Vec<
             b.kind = BreakKind::Forced;
         }
         out.push(b);
-        if too_wide {
-            out.extend((s + 1..e).map(|p| Break {
+        if !too_wide {
+            continue;
+        }
+        // Cut the token greedily into pieces that fill the measure; the last piece (narrower
+        // than the measure) goes on with the text after the token as usual. Filling the pieces
+        // is not left to the optimizer: it would cut them short just to make the next line
+        // ragged (exempt from justification).
+        let (mut p0, mut t_piece) = (s, t);
+        loop {
+            let mut p = p0 + 1;
+            while p < e && {
+                let sp = ctx.span(p0, p + 1);
+                sp.natural - sp.shrink <= t_piece + EPS
+            } {
+                p += 1;
+            }
+            if p >= e {
+                break;
+            }
+            out.push(Break {
                 end: p,
                 next: p,
                 penalty: 0.0,
                 kind: BreakKind::Emergency,
-            }));
+            });
+            (p0, t_piece) = (p, measure);
         }
     }
     out

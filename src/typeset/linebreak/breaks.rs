@@ -38,7 +38,8 @@ pub enum BreakKind {
     Normal,
     /// The break before a token wider than the measure: mandatory, line before it justified.
     Forced,
-    /// Inside a token wider than the measure (§1.5 emergency rule): lines touching it are ragged.
+    /// Inside a token wider than the measure (§1.5 emergency rule), placed greedily so that
+    /// each piece fills the measure: mandatory; lines touching it are ragged.
     Emergency,
     /// A hard break: mandatory, the line before it is set at natural width.
     Hard,
@@ -49,7 +50,10 @@ pub enum BreakKind {
 impl BreakKind {
     /// All lines must break here.
     pub fn is_mandatory(self) -> bool {
-        matches!(self, BreakKind::Forced | BreakKind::Hard | BreakKind::End)
+        matches!(
+            self,
+            BreakKind::Forced | BreakKind::Emergency | BreakKind::Hard | BreakKind::End
+        )
     }
 }
 
