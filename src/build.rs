@@ -63,9 +63,13 @@ pub fn build(
     stage("reading book.toml");
     let settings = config::load(&req.root, &req.overrides, diags)?;
     stage("loading chapters");
-    let doc = crate::load::load(&settings, diags);
+    let doc = crate::load::load(&settings, diags, !req.write);
     stage("resolving citations");
     let refs = crate::refs::resolve(&settings, &doc, diags);
+    if !req.write {
+        // `folio check` also lists bibliography entries nothing cites.
+        diags.extend(refs.unused());
+    }
     stage("loading fonts");
     let fonts = match FontSet::resolve(&settings.fonts, &settings.root.join("fonts")) {
         Ok((fonts, _picked)) => fonts,

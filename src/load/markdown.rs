@@ -118,6 +118,7 @@ pub struct Builder<'a> {
     warned_depth: bool,
     /// Open frames per [`Nest`] kind: block containers, inline markup, skipped HTML.
     depth: [usize; 3],
+    lint: bool,
 }
 
 fn frame(kind: FrameKind, start: usize) -> Frame {
@@ -169,7 +170,8 @@ fn cjk_friendly(body: &str) -> (String, HashMap<char, char>) {
     (out, swaps)
 }
 
-pub fn parse(body: &str, base: usize, file: FileId) -> Parsed {
+/// Parse a chapter body. With `lint`, Chinese typography lints are reported too (`folio check`).
+pub fn parse(body: &str, base: usize, file: FileId, lint: bool) -> Parsed {
     let (text, swaps) = cjk_friendly(body);
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
@@ -189,6 +191,7 @@ pub fn parse(body: &str, base: usize, file: FileId) -> Parsed {
         pending_caption: None,
         warned_depth: false,
         depth: [0; 3],
+        lint,
     };
     for (event, range) in Parser::new_ext(&text, opts).into_offset_iter() {
         b.event(event, range);
