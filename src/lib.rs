@@ -19,5 +19,6 @@ pub mod doc;
 pub mod files;
 pub mod fonts;
 pub mod load;
+pub mod pdf;
 pub mod refs;
 pub mod typeset;
