@@ -121,8 +121,16 @@ fn parse_chapter(md: &str, id: &str) -> Chapter {
     // Join soft line breaks the Chinese way before parsing.
     let mut joined = String::new();
     let lines: Vec<&str> = body.lines().collect();
+    let mut fenced = false;
     for (k, l) in lines.iter().enumerate() {
         joined.push_str(l);
+        if l.starts_with("```") {
+            fenced = !fenced;
+        }
+        if fenced {
+            joined.push('\n');
+            continue;
+        }
         let next = lines.get(k + 1).copied().unwrap_or("");
         let last = l.chars().last();
         let first = next.chars().next();
