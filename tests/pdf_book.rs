@@ -28,7 +28,8 @@ fn build(paper: Option<Paper>) -> Option<(Vec<u8>, usize)> {
     let t = Instant::now();
     let doc = pdf_common::load_book(&root.join("content"));
     let refs = pdf_common::fake_refs(&doc);
-    let (fonts, _) = folio::fonts::FontSet::resolve(&settings.fonts, &root.join("fonts")).expect("fonts");
+    let (fonts, _) =
+        folio::fonts::FontSet::resolve(&settings.fonts, &root.join("fonts")).expect("fonts");
     let paged = folio::typeset::layout(&settings, &doc, &refs, &fonts).expect("layout");
     let bytes = folio::pdf::write(&settings, &paged, &fonts).expect("pdf");
     eprintln!(
@@ -38,7 +39,10 @@ fn build(paper: Option<Paper>) -> Option<(Vec<u8>, usize)> {
         bytes.len(),
         t.elapsed().as_secs_f32()
     );
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("book-{}.pdf", if paper.is_some() { "a5" } else { "a4" }));
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "book-{}.pdf",
+        if paper.is_some() { "a5" } else { "a4" }
+    ));
     std::fs::write(&out, &bytes).expect("write pdf");
     pdf_common::check_page_model(&paged);
     Some((bytes, paged.pages.len()))

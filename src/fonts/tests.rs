@@ -316,7 +316,8 @@ fn resolve_config_wins_and_faces_are_shared() {
 #[test]
 fn resolve_without_cjk_font_fails_with_hint() {
     let dir = std::env::temp_dir().join(format!("folio-fonts-empty-{}", std::process::id()));
-    let err = FontSet::resolve_in(&BTreeMap::new(), &dir, &[dir.clone()]).expect_err("no fonts");
+    let err = FontSet::resolve_in(&BTreeMap::new(), &dir, std::slice::from_ref(&dir))
+        .expect_err("no fonts");
     assert!(matches!(err, FontError::NoCjkFont { role: Role::Serif }));
     assert!(err.to_string().contains("fonts-noto-cjk"), "{err}");
     // Only a Kai face is not enough either.
@@ -332,6 +333,13 @@ fn resolve_from_system_fonts() {
         println!("skipped: {SYSTEM_TTC} absent (install fonts-noto-cjk to run this test)");
         return;
     }
+    let start = Instant::now();
+    let found = discover::scan(&discover::system_font_dirs());
+    println!(
+        "scan of system folders: {} faces in {:?}",
+        found.len(),
+        start.elapsed()
+    );
     let start = Instant::now();
     let (set, picked) =
         FontSet::resolve(&BTreeMap::new(), Path::new("/nonexistent")).expect("resolve");

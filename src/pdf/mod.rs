@@ -32,7 +32,11 @@ pub enum PdfError {
     #[error("font {family} cannot be embedded")]
     Font { family: String },
     #[error("page {page} has an invalid size {width} × {height} pt")]
-    PageSize { page: usize, width: f32, height: f32 },
+    PageSize {
+        page: usize,
+        width: f32,
+        height: f32,
+    },
     #[error("cannot read image {path}: {message}")]
     Image { path: PathBuf, message: String },
     #[error("PDF serialisation failed: {0}")]
@@ -44,7 +48,11 @@ fn paint(c: page::Color) -> rgb::Color {
 }
 
 /// Writes the PDF.
-pub fn write(settings: &Settings, doc: &PagedDocument, fonts: &FontSet) -> Result<Vec<u8>, PdfError> {
+pub fn write(
+    settings: &Settings,
+    doc: &PagedDocument,
+    fonts: &FontSet,
+) -> Result<Vec<u8>, PdfError> {
     let mut pdf = Document::new_with(SerializeSettings {
         enable_tagging: false,
         ..Default::default()
@@ -73,7 +81,8 @@ pub fn write(settings: &Settings, doc: &PagedDocument, fonts: &FontSet) -> Resul
         surface.finish();
         for it in &p.items {
             if let Item::Link { rect, target } = it {
-                let Some(r) = Rect::from_xywh(rect.x, rect.y, rect.width.max(0.1), rect.height.max(0.1))
+                let Some(r) =
+                    Rect::from_xywh(rect.x, rect.y, rect.width.max(0.1), rect.height.max(0.1))
                 else {
                     continue;
                 };

@@ -6,7 +6,10 @@ use krilla::geom::Point;
 use krilla::outline::{Outline, OutlineNode};
 
 fn node(e: &OutlineEntry) -> OutlineNode {
-    let mut n = OutlineNode::new(e.title.clone(), XyzDestination::new(e.page, Point::from_xy(0.0, e.y)));
+    let mut n = OutlineNode::new(
+        e.title.clone(),
+        XyzDestination::new(e.page, Point::from_xy(0.0, e.y)),
+    );
     for c in &e.children {
         n.push_child(node(c));
     }

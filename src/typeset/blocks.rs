@@ -121,17 +121,32 @@ pub fn chapter(
     };
     if let Some(sub) = &ch.subtitle {
         let size = ctx.body + 2.0;
-        centred(ctx, vec![Piece::Text(sub.clone(), Style::new(Role::Kai, size))], size, &mut out);
+        centred(
+            ctx,
+            vec![Piece::Text(sub.clone(), Style::new(Role::Kai, size))],
+            size,
+            &mut out,
+        );
     }
     let small = ctx.body - 1.5;
     if !ch.paper.is_empty() {
         out.push(strut(ctx.pitch * 0.5));
         if !ch.paper.authors.is_empty() {
             let t = ch.paper.authors.join("，");
-            centred(ctx, vec![Piece::Text(t, Style::new(Role::Kai, ctx.body))], ctx.body, &mut out);
+            centred(
+                ctx,
+                vec![Piece::Text(t, Style::new(Role::Kai, ctx.body))],
+                ctx.body,
+                &mut out,
+            );
         }
         if let Some(v) = &ch.paper.venue {
-            centred(ctx, vec![Piece::Text(v.clone(), Style::new(Role::Serif, small))], small, &mut out);
+            centred(
+                ctx,
+                vec![Piece::Text(v.clone(), Style::new(Role::Serif, small))],
+                small,
+                &mut out,
+            );
         }
         if let Some(u) = &ch.paper.url {
             let st = Style {
@@ -227,10 +242,22 @@ fn block(ctx: &mut Ctx, b: &Block, env: &Env, out: &mut Vec<Elem>) -> Result<(),
                     (Some(true), _) => "☑".to_string(),
                     (Some(false), _) => "☐".to_string(),
                     (None, Some(s)) => format!("{}.", s + k as u64),
-                    (None, None) => if env.left > 0.0 && env.indent == 0.0 { "◦" } else { "•" }.to_string(),
+                    (None, None) => if env.left > 0.0 && env.indent == 0.0 {
+                        "◦"
+                    } else {
+                        "•"
+                    }
+                    .to_string(),
                 };
                 let mut inner = blocks(ctx, &item.blocks, &e)?;
-                attach_marker(ctx, &mut inner, &marker, env.role, env.size, e.left - 0.4 * env.size);
+                attach_marker(
+                    ctx,
+                    &mut inner,
+                    &marker,
+                    env.role,
+                    env.size,
+                    e.left - 0.4 * env.size,
+                );
                 out.extend(inner);
             }
         }
@@ -271,12 +298,22 @@ fn heading(
 ) {
     let a4 = ctx.body >= 11.5;
     let size = match level {
-        0..=2 => if a4 { 15.0 } else { 14.0 },
+        0..=2 => {
+            if a4 {
+                15.0
+            } else {
+                14.0
+            }
+        }
         3 => 12.0,
         _ => ctx.body,
     };
     let p = pieces(ctx, content, &Style::new(Role::SansBold, size));
-    let pitch = if level <= 2 { ctx.pitch * 1.5 } else { ctx.pitch };
+    let pitch = if level <= 2 {
+        ctx.pitch * 1.5
+    } else {
+        ctx.pitch
+    };
     out.push(Elem::Space(ctx.pitch * if level <= 2 { 0.5 } else { 0.25 }));
     let opts = ParaOpts {
         measure: env.measure,
@@ -304,7 +341,14 @@ fn heading(
 }
 
 /// Draws a list marker (or a reference label) before the first line of `elems`, right-aligned at `right`.
-pub fn attach_marker(ctx: &mut Ctx, elems: &mut [Elem], text: &str, role: Role, size: f32, right: f32) {
+pub fn attach_marker(
+    ctx: &mut Ctx,
+    elems: &mut [Elem],
+    text: &str,
+    role: Role,
+    size: f32,
+    right: f32,
+) {
     let Some(b) = elems.iter_mut().find_map(|e| match e {
         Elem::Box(b) if b.items.iter().any(|i| matches!(i, Item::Text(_))) => Some(b),
         _ => None,
@@ -365,7 +409,11 @@ fn code(ctx: &mut Ctx, text: &str, env: &Env, out: &mut Vec<Elem>) {
         let mut lines = if body.is_empty() {
             Vec::new()
         } else {
-            paragraph::layout(ctx, &[Piece::Text(body.to_string(), Style::new(Role::Mono, size))], &opts)
+            paragraph::layout(
+                ctx,
+                &[Piece::Text(body.to_string(), Style::new(Role::Mono, size))],
+                &opts,
+            )
         };
         if lines.is_empty() {
             lines.push(BoxElem {

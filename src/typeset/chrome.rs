@@ -105,15 +105,35 @@ pub fn finish(
             let left = geo.left(i);
             let recto = i % 2 == 0;
             if let Some(ch) = &d.head {
-                let mut head = if recto { ch.clone() } else { book_title.clone() };
+                let mut head = if recto {
+                    ch.clone()
+                } else {
+                    book_title.clone()
+                };
                 let rule_y = geo.top - ctx.pitch * 0.45;
-                let mut r = text_run(ctx, face, &head, CHROME_SIZE, Point::default(), Color::BLACK);
+                let mut r = text_run(
+                    ctx,
+                    face,
+                    &head,
+                    CHROME_SIZE,
+                    Point::default(),
+                    Color::BLACK,
+                );
                 // A head wider than the measure is shortened with an ellipsis.
                 while run_width(&r) > geo.measure * 0.8 && head.chars().count() > 2 {
                     head.pop();
-                    head = head.trim_end_matches(['…', ' ', ':', '：', ',']).to_string();
+                    head = head
+                        .trim_end_matches(['…', ' ', ':', '：', ','])
+                        .to_string();
                     let short = format!("{head}…");
-                    r = text_run(ctx, face, &short, CHROME_SIZE, Point::default(), Color::BLACK);
+                    r = text_run(
+                        ctx,
+                        face,
+                        &short,
+                        CHROME_SIZE,
+                        Point::default(),
+                        Color::BLACK,
+                    );
                 }
                 let w = run_width(&r);
                 r.origin = Point {

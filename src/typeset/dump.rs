@@ -51,7 +51,12 @@ pub fn dump(doc: &PagedDocument, fonts: Option<&FontSet>) -> String {
                     r(t.size),
                     t.text
                 ),
-                Item::Line { from, to, thickness, .. } => format!(
+                Item::Line {
+                    from,
+                    to,
+                    thickness,
+                    ..
+                } => format!(
                     "p{n} line {},{} -> {},{} w={}",
                     r(from.x),
                     r(from.y),
@@ -72,14 +77,22 @@ pub fn dump(doc: &PagedDocument, fonts: Option<&FontSet>) -> String {
                     r(rect.y),
                     r(rect.width),
                     r(rect.height),
-                    path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
+                    path.file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_default()
                 ),
                 Item::Link { rect, target } => {
                     let t = match target {
                         LinkDest::Uri(u) => u.clone(),
                         LinkDest::Internal { page, y } => format!("p{} y={}", page + 1, r(*y)),
                     };
-                    format!("p{n} link {},{} {}x{} -> {t}", r(rect.x), r(rect.y), r(rect.width), r(rect.height))
+                    format!(
+                        "p{n} link {},{} {}x{} -> {t}",
+                        r(rect.x),
+                        r(rect.y),
+                        r(rect.width),
+                        r(rect.height)
+                    )
                 }
             };
             s.push_str(&line);

@@ -77,8 +77,6 @@ pub struct PageDraft {
     pub blank: bool,
     pub head: Option<String>,
     pub numbering: Numbering,
-    /// Footnote marker numbering: (box index, marker index) → printed number, for tests.
-    pub notes: Vec<NoteKey>,
 }
 
 /// Page geometry shared by every page.
@@ -143,7 +141,6 @@ pub fn paginate(
                 blank: true,
                 head: None,
                 numbering: r.numbering,
-                notes: Vec::new(),
             });
         }
         let index = pages.len();
@@ -238,7 +235,6 @@ pub fn paginate(
             blank: false,
             head: r.head.clone(),
             numbering: r.numbering,
-            notes: keys,
         });
     }
     for (index, rect, name) in links {

@@ -33,7 +33,11 @@ fn push(ctx: &Ctx, inlines: &[Inline], st: &Style, out: &mut Vec<Piece>) {
             Inline::Text(t) => out.push(Piece::Text(t.clone(), st.clone())),
             Inline::Autospace => out.push(Piece::Autospace(st.clone())),
             Inline::Emph(c) => {
-                let role = if st.role == Role::SansBold { Role::SansBold } else { Role::Kai };
+                let role = if st.role == Role::SansBold {
+                    Role::SansBold
+                } else {
+                    Role::Kai
+                };
                 push(ctx, c, &Style { role, ..st.clone() }, out)
             }
             Inline::Strong(c) => push(
@@ -99,9 +103,10 @@ fn push(ctx: &Ctx, inlines: &[Inline], st: &Style, out: &mut Vec<Piece>) {
                     out.push(Piece::Text(mark.text.clone(), st));
                 }
             }
-            Inline::FootnoteRef { index, .. } => {
-                out.push(Piece::Object(ObjKind::Note((ctx.chapter, *index)), st.clone()))
-            }
+            Inline::FootnoteRef { index, .. } => out.push(Piece::Object(
+                ObjKind::Note((ctx.chapter, *index)),
+                st.clone(),
+            )),
             Inline::LineBreak => out.push(Piece::Break),
         }
     }

@@ -198,16 +198,17 @@ fn build_outline(
     let mut root: Vec<(u8, OutlineEntry)> = Vec::new();
     // A stack of open entries: (level, entry).
     let mut stack: Vec<(u8, OutlineEntry)> = Vec::new();
-    let close = |stack: &mut Vec<(u8, OutlineEntry)>, root: &mut Vec<(u8, OutlineEntry)>, level: u8| {
-        while stack.last().is_some_and(|(l, _)| *l >= level) {
-            if let Some(done) = stack.pop() {
-                match stack.last_mut() {
-                    Some((_, parent)) => parent.children.push(done.1),
-                    None => root.push(done),
+    let close =
+        |stack: &mut Vec<(u8, OutlineEntry)>, root: &mut Vec<(u8, OutlineEntry)>, level: u8| {
+            while stack.last().is_some_and(|(l, _)| *l >= level) {
+                if let Some(done) = stack.pop() {
+                    match stack.last_mut() {
+                        Some((_, parent)) => parent.children.push(done.1),
+                        None => root.push(done),
+                    }
                 }
             }
-        }
-    };
+        };
     for d in drafts {
         let Some(&(page, y)) = anchors.get(&d.anchor) else {
             continue;

@@ -16,7 +16,11 @@ use std::collections::BTreeMap;
 
 /// Note text size: one size down from the body (五号 under 小四, 小五 under 五号).
 pub fn note_size(body: f32) -> f32 {
-    if body >= 11.5 { 10.5 } else { (body - 1.5).max(6.0) }
+    if body >= 11.5 {
+        10.5
+    } else {
+        (body - 1.5).max(6.0)
+    }
 }
 
 /// The printed marker of note `n` on a page: ①…⑳, ㉑…㉟, ㊱…㊿, then (n).

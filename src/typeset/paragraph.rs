@@ -110,7 +110,8 @@ pub fn layout(ctx: &mut Ctx, pieces: &[Piece], o: &ParaOpts) -> Vec<BoxElem> {
         .collect();
     let mut char_pos = 0usize;
     for p in pieces {
-        let style_ix = |styles: &mut Vec<Style>, s: &Style| match styles.iter().position(|x| x == s) {
+        let style_ix = |styles: &mut Vec<Style>, s: &Style| match styles.iter().position(|x| x == s)
+        {
             Some(i) => i,
             None => {
                 styles.push(s.clone());
@@ -331,7 +332,7 @@ fn emit_line(
     for (k, ai) in line.atoms.clone().enumerate() {
         let info = &infos[ai];
         let st = &styles[info.style.min(styles.len().saturating_sub(1))];
-        let x = dx + line.x[k] - line.shift[k];
+        let x = dx + line.x[k] + line.shift[k];
         let adv = line.advance[k];
         // Link and strike spans.
         let has_ink = !matches!(atoms[ai].kind, AtomKind::HardBreak) && adv > 0.0;
@@ -360,11 +361,7 @@ fn emit_line(
             let small = st.size * SUP_SCALE;
             let y = baseline - st.size * SUP_RAISE;
             match obj {
-                ObjKind::Note(key) => b.marks.push(NoteMark {
-                    x,
-                    y,
-                    note: *key,
-                }),
+                ObjKind::Note(key) => b.marks.push(NoteMark { x, y, note: *key }),
                 ObjKind::Sup(t) => {
                     let r = text_run(ctx, info.face, t, small, Point { x, y }, st.color);
                     b.items.push(Item::Text(r));
@@ -376,9 +373,9 @@ fn emit_line(
             continue;
         }
         let gx = x + info.dx;
-        let same = run.as_ref().is_some_and(|(r, _)| {
-            r.face == info.face && r.size == st.size && r.color == st.color
-        });
+        let same = run
+            .as_ref()
+            .is_some_and(|(r, _)| r.face == info.face && r.size == st.size && r.color == st.color);
         if !same {
             flush(&mut run, b);
             run = Some((
@@ -450,7 +447,14 @@ fn finish_strike(span: &mut Option<(f32, f32, f32)>, baseline: f32, b: &mut BoxE
 }
 
 /// A single run of text in one face with natural spacing (marks, page numbers, running heads).
-pub fn text_run(ctx: &mut Ctx, face: FaceId, text: &str, size: f32, at: Point, color: Color) -> TextRun {
+pub fn text_run(
+    ctx: &mut Ctx,
+    face: FaceId,
+    text: &str,
+    size: f32,
+    at: Point,
+    color: Color,
+) -> TextRun {
     let glyphs = ctx.shaper.shape(face, text, size);
     let mut starts: Vec<usize> = glyphs.iter().map(|g| g.cluster).collect();
     starts.sort_unstable();

@@ -31,7 +31,11 @@ pub fn section(ctx: &mut Ctx, restart: bool) -> Vec<Elem> {
         Some(title.clone()),
     );
     out.push(strut(ctx.pitch));
-    let size = if ctx.body >= 11.5 { 10.5 } else { (ctx.body - 1.5).max(6.0) };
+    let size = if ctx.body >= 11.5 {
+        10.5
+    } else {
+        (ctx.body - 1.5).max(6.0)
+    };
     let face = ctx.fonts.face_id(Role::Serif);
     let hang = ctx
         .refs
@@ -39,7 +43,11 @@ pub fn section(ctx: &mut Ctx, restart: bool) -> Vec<Elem> {
         .iter()
         .map(|e| ctx.shaper.width(face, &e.label, size))
         .fold(0.0f32, f32::max)
-        + if ctx.refs.entries.iter().any(|e| !e.label.is_empty()) { size * 0.5 } else { 0.0 };
+        + if ctx.refs.entries.iter().any(|e| !e.label.is_empty()) {
+            size * 0.5
+        } else {
+            0.0
+        };
     let entries = ctx.refs.entries.clone();
     for e in &entries {
         let pieces = ref_pieces(&e.text, &Style::new(Role::Serif, size));
@@ -66,7 +74,14 @@ pub fn section(ctx: &mut Ctx, restart: bool) -> Vec<Elem> {
                     .collect();
             }
         } else {
-            attach_marker(ctx, &mut lines, &e.label, Role::Serif, size, hang - size * 0.5);
+            attach_marker(
+                ctx,
+                &mut lines,
+                &e.label,
+                Role::Serif,
+                size,
+                hang - size * 0.5,
+            );
         }
         if let Some(Elem::Box(b)) = lines.first_mut() {
             b.anchors.push((e.anchor.clone(), 0.0));

@@ -32,10 +32,6 @@ impl<'a> Shaper<'a> {
         }
     }
 
-    pub fn fonts(&self) -> &'a FontSet {
-        self.fonts
-    }
-
     fn face(&mut self, id: FaceId) -> Option<&rustybuzz::Face<'a>> {
         let fonts = self.fonts;
         self.faces
@@ -107,11 +103,12 @@ pub fn is_shared_mark(c: char) -> bool {
 /// The GB nominal frame (in em) and ink side of a full-width or shared mark, `None` for other characters.
 pub fn punct_frame(c: char) -> Option<(f32, Ink)> {
     let ink = match c {
-        '“' | '‘' | '（' | '〔' | '［' | '｛' | '〈' | '《' | '「' | '『' | '【' | '〖' | '〘' | '〚' | '｟' => {
-            Ink::Right
+        '“' | '‘' | '（' | '〔' | '［' | '｛' | '〈' | '《' | '「' | '『' | '【' | '〖' | '〘'
+        | '〚' | '｟' => Ink::Right,
+        '”' | '’' | '）' | '〕' | '］' | '｝' | '〉' | '》' | '」' | '』' | '】' | '〗' | '〙'
+        | '〛' | '｠' | '。' | '．' | '，' | '、' | '；' | '：' | '？' | '！' => {
+            Ink::Left
         }
-        '”' | '’' | '）' | '〕' | '］' | '｝' | '〉' | '》' | '」' | '』' | '】' | '〗' | '〙' | '〛'
-        | '｠' | '。' | '．' | '，' | '、' | '；' | '：' | '？' | '！' => Ink::Left,
         '·' | '‧' | '・' | '／' => return Some((0.5, Ink::Centre)),
         '–' => return Some((0.5, Ink::Centre)),
         '—' | '…' | '⋯' | '～' | '〜' => Ink::Centre,

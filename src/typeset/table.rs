@@ -30,11 +30,14 @@ pub fn table(
     let size = (env.size - 1.5).max(6.0);
     let pitch = size * 1.55;
     let pad = size * 0.5;
-    let ncol = head.len().max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
+    let ncol = head
+        .len()
+        .max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
     if ncol == 0 {
         return Vec::new();
     }
-    let cell_style = |header: bool| Style::new(if header { Role::SansBold } else { env.role }, size);
+    let cell_style =
+        |header: bool| Style::new(if header { Role::SansBold } else { env.role }, size);
     // Natural (one-line) and minimum widths per column.
     let mut natural = vec![size * 2.0; ncol];
     let mut minimum = vec![size * 2.0; ncol];
@@ -69,7 +72,12 @@ pub fn table(
     } else {
         let min_sum: f32 = minimum.iter().sum();
         let spare = (env.measure - min_sum).max(0.0);
-        let extra: f32 = natural.iter().zip(&minimum).map(|(n, m)| n - m).sum::<f32>().max(1.0);
+        let extra: f32 = natural
+            .iter()
+            .zip(&minimum)
+            .map(|(n, m)| n - m)
+            .sum::<f32>()
+            .max(1.0);
         let w: Vec<f32> = natural
             .iter()
             .zip(&minimum)
@@ -174,7 +182,11 @@ fn line_width(lines: &[BoxElem]) -> f32 {
 }
 
 fn shift(b: &mut BoxElem, dx: f32) {
-    b.items = b.items.iter().map(|i| super::flow::offset_item(i, dx, 0.0)).collect();
+    b.items = b
+        .items
+        .iter()
+        .map(|i| super::flow::offset_item(i, dx, 0.0))
+        .collect();
     for m in &mut b.marks {
         m.x += dx;
     }

@@ -18,7 +18,11 @@ pub const TOC_ANCHOR: &str = "toc";
 
 /// The TOC's title in the book's language.
 pub fn toc_title(ctx: &Ctx) -> &'static str {
-    if ctx.settings.book.is_chinese() { "目录" } else { "Contents" }
+    if ctx.settings.book.is_chinese() {
+        "目录"
+    } else {
+        "Contents"
+    }
 }
 
 fn centred(ctx: &mut Ctx, text: &str, role: Role, size: f32, out: &mut Vec<Elem>) {
@@ -30,7 +34,11 @@ fn centred(ctx: &mut Ctx, text: &str, role: Role, size: f32, out: &mut Vec<Elem>
         pitch: size * 1.6,
         keep_lines: false,
     };
-    let lines = paragraph::layout(ctx, &[Piece::Text(text.to_string(), Style::new(role, size))], &opts);
+    let lines = paragraph::layout(
+        ctx,
+        &[Piece::Text(text.to_string(), Style::new(role, size))],
+        &opts,
+    );
     out.extend(lines.into_iter().map(Elem::Box));
 }
 
@@ -83,7 +91,11 @@ pub fn outline_entry(ctx: &Ctx) -> OutlineDraft {
 }
 
 /// The table of contents with the page labels known so far.
-pub fn toc(ctx: &mut Ctx, entries: &[OutlineDraft], labels: &BTreeMap<String, String>) -> Vec<Elem> {
+pub fn toc(
+    ctx: &mut Ctx,
+    entries: &[OutlineDraft],
+    labels: &BTreeMap<String, String>,
+) -> Vec<Elem> {
     let title = toc_title(ctx);
     let mut out = vec![
         Elem::Start(PageStart {
@@ -113,7 +125,11 @@ pub fn toc(ctx: &mut Ctx, entries: &[OutlineDraft], labels: &BTreeMap<String, St
     let dot = body * 0.5;
     for (i, e) in entries.iter().enumerate() {
         let level = e.level.max(1);
-        let role = if level == 1 { Role::SansBold } else { Role::Serif };
+        let role = if level == 1 {
+            Role::SansBold
+        } else {
+            Role::Serif
+        };
         if level == 1 && i > 0 {
             out.push(Elem::Space(ctx.pitch * 0.3));
         }
@@ -129,8 +145,11 @@ pub fn toc(ctx: &mut Ctx, entries: &[OutlineDraft], labels: &BTreeMap<String, St
             pitch: ctx.pitch,
             keep_lines: false,
         };
-        let mut lines =
-            paragraph::layout(ctx, &[Piece::Text(e.title.clone(), Style::new(role, body))], &opts);
+        let mut lines = paragraph::layout(
+            ctx,
+            &[Piece::Text(e.title.clone(), Style::new(role, body))],
+            &opts,
+        );
         let n = lines.len();
         for (k, l) in lines.iter_mut().enumerate() {
             l.anchor_links.push((
@@ -174,7 +193,14 @@ pub fn toc(ctx: &mut Ctx, entries: &[OutlineDraft], labels: &BTreeMap<String, St
                 });
                 x += dot;
             }
-            let mut r = paragraph::text_run(ctx, num_face, &label, body, Default::default(), Color::BLACK);
+            let mut r = paragraph::text_run(
+                ctx,
+                num_face,
+                &label,
+                body,
+                Default::default(),
+                Color::BLACK,
+            );
             r.origin.x = num_x;
             r.origin.y = base;
             l.items.push(Item::Text(r));

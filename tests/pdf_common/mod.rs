@@ -48,7 +48,11 @@ pub fn text_inlines(t: &str, out: &mut Vec<Inline>) {
                     })
                     .collect();
                 flush(&mut buf, out);
-                out.push(Inline::Cite(Citation { items, narrative: false, span: span() }));
+                out.push(Inline::Cite(Citation {
+                    items,
+                    narrative: false,
+                    span: span(),
+                }));
                 i += end + 1;
                 continue;
             }
@@ -61,7 +65,12 @@ pub fn text_inlines(t: &str, out: &mut Vec<Inline>) {
             let key: String = chars[i + 1..j].iter().collect();
             flush(&mut buf, out);
             out.push(Inline::Cite(Citation {
-                items: vec![CiteItem { key, locator: None, suppress_author: false, span: span() }],
+                items: vec![CiteItem {
+                    key,
+                    locator: None,
+                    suppress_author: false,
+                    span: span(),
+                }],
                 narrative: true,
                 span: span(),
             }));
@@ -103,15 +112,26 @@ struct Reader {
 }
 
 fn parse_chapter(md: &str, id: &str) -> Chapter {
-    let (fm, body) = match md.strip_prefix("---\n").and_then(|r| r.split_once("\n---\n")) {
+    let (fm, body) = match md
+        .strip_prefix("---\n")
+        .and_then(|r| r.split_once("\n---\n"))
+    {
         Some((fm, body)) => (fm, body),
         None => ("", md),
     };
     let field = |k: &str| {
-        fm.lines().find_map(|l| l.strip_prefix(&format!("{k}:")).map(|v| v.trim().trim_matches('"').to_string()))
+        fm.lines().find_map(|l| {
+            l.strip_prefix(&format!("{k}:"))
+                .map(|v| v.trim().trim_matches('"').to_string())
+        })
     };
     let authors = field("authors")
-        .map(|a| a.trim_matches(|c| c == '[' || c == ']').split(',').map(|s| s.trim().to_string()).collect())
+        .map(|a| {
+            a.trim_matches(|c| c == '[' || c == ']')
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect()
+        })
         .unwrap_or_default();
     let matter = match field("matter").as_deref() {
         Some("front") => Matter::Front,
@@ -134,16 +154,30 @@ fn parse_chapter(md: &str, id: &str) -> Chapter {
         let next = lines.get(k + 1).copied().unwrap_or("");
         let last = l.chars().last();
         let first = next.chars().next();
-        let para = !l.trim().is_empty() && !next.trim().is_empty() && !l.starts_with("```") && !l.starts_with('|')
-            && !next.starts_with(['#', '-', '*', '>', '|', '`', '!', '[']) && !next.starts_with("1.");
+        let para = !l.trim().is_empty()
+            && !next.trim().is_empty()
+            && !l.starts_with("```")
+            && !l.starts_with('|')
+            && !next.starts_with(['#', '-', '*', '>', '|', '`', '!', '['])
+            && !next.starts_with("1.");
         if para && (last.is_some_and(is_cjk_side) || first.is_some_and(is_cjk_side)) {
             continue;
         }
         joined.push('\n');
     }
     let mut opts = Options::empty();
-    opts.insert(Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS);
-    let mut r = Reader { stack: vec![], blocks: vec![vec![]], notes: vec![], note_refs: vec![] };
+    opts.insert(
+        Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS,
+    );
+    let mut r = Reader {
+        stack: vec![],
+        blocks: vec![vec![]],
+        notes: vec![],
+        note_refs: vec![],
+    };
     let mut title = field("title").unwrap_or_default();
     let mut heading: Option<(u8, String)> = None;
     let mut table: Option<(Vec<Align>, Vec<Vec<Inline>>, Vec<Vec<Vec<Inline>>>, bool)> = None;
@@ -163,15 +197,19 @@ fn parse_chapter(md: &str, id: &str) -> Chapter {
     }
     for ev in events {
         match ev {
-            Event::Start(Tag::Paragraph) | Event::Start(Tag::Emphasis) | Event::Start(Tag::Strong)
-            | Event::Start(Tag::Strikethrough) | Event::Start(Tag::Link { .. }) | Event::Start(Tag::TableCell) => {
-                r.stack.push(vec![])
-            }
+            Event::Start(Tag::Paragraph)
+            | Event::Start(Tag::Emphasis)
+            | Event::Start(Tag::Strong)
+            | Event::Start(Tag::Strikethrough)
+            | Event::Start(Tag::Link { .. })
+            | Event::Start(Tag::TableCell) => r.stack.push(vec![]),
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level as u8, String::new()));
                 r.stack.push(vec![]);
             }
-            Event::Start(Tag::Image { dest_url, title, .. }) => image = Some((dest_url.to_string(), title.to_string())),
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => image = Some((dest_url.to_string(), title.to_string())),
             Event::Start(Tag::BlockQuote(_)) | Event::Start(Tag::Item) => r.blocks.push(vec![]),
             Event::Start(Tag::List(start)) => lists.push((start, vec![])),
             Event::Start(Tag::FootnoteDefinition(l)) => {
@@ -179,34 +217,57 @@ fn parse_chapter(md: &str, id: &str) -> Chapter {
                 r.blocks.push(vec![]);
             }
             Event::Start(Tag::CodeBlock(k)) => {
-                code = Some((match k { CodeBlockKind::Fenced(l) if !l.is_empty() => Some(l.to_string()), _ => None }, String::new()))
+                code = Some((
+                    match k {
+                        CodeBlockKind::Fenced(l) if !l.is_empty() => Some(l.to_string()),
+                        _ => None,
+                    },
+                    String::new(),
+                ))
             }
             Event::Start(Tag::Table(al)) => {
-                let al = al.iter().map(|a| match a {
-                    pulldown_cmark::Alignment::Center => Align::Center,
-                    pulldown_cmark::Alignment::Right => Align::Right,
-                    pulldown_cmark::Alignment::Left => Align::Left,
-                    pulldown_cmark::Alignment::None => Align::None,
-                }).collect();
+                let al = al
+                    .iter()
+                    .map(|a| match a {
+                        pulldown_cmark::Alignment::Center => Align::Center,
+                        pulldown_cmark::Alignment::Right => Align::Right,
+                        pulldown_cmark::Alignment::Left => Align::Left,
+                        pulldown_cmark::Alignment::None => Align::None,
+                    })
+                    .collect();
                 table = Some((al, vec![], vec![], true));
             }
             Event::End(TagEnd::TableHead) => {
-                if let Some(t) = &mut table { t.1 = std::mem::take(&mut row); t.3 = false; }
+                if let Some(t) = &mut table {
+                    t.1 = std::mem::take(&mut row);
+                    t.3 = false;
+                }
             }
             Event::End(TagEnd::TableRow) => {
-                if let Some(t) = &mut table { t.2.push(std::mem::take(&mut row)); }
+                if let Some(t) = &mut table {
+                    t.2.push(std::mem::take(&mut row));
+                }
             }
             Event::End(TagEnd::TableCell) => row.push(r.stack.pop().unwrap_or_default()),
             Event::End(TagEnd::Table) => {
                 if let Some((align, head, rows, _)) = table.take() {
-                    r.blocks.last_mut().unwrap().push(Block::Table { align, head, rows, span: span() });
+                    r.blocks.last_mut().unwrap().push(Block::Table {
+                        align,
+                        head,
+                        rows,
+                        span: span(),
+                    });
                 }
             }
             Event::Text(t) => {
                 if let Some(c) = &mut code {
                     c.1.push_str(&t);
                 } else if let Some(img) = &mut image {
-                    img.1 = if img.1.is_empty() { t.to_string() } else { img.1.clone() };
+                    img.1 = if img.1.is_empty() {
+                        t.to_string()
+                    } else {
+                        img.1.clone()
+                    };
                 } else if let Some(top) = r.stack.last_mut() {
                     text_inlines(&t, top);
                 }
@@ -217,31 +278,54 @@ fn parse_chapter(md: &str, id: &str) -> Chapter {
                 }
             }
             Event::SoftBreak => {
-                if let Some(top) = r.stack.last_mut() { top.push(Inline::Text(" ".into())); }
+                if let Some(top) = r.stack.last_mut() {
+                    top.push(Inline::Text(" ".into()));
+                }
             }
             Event::HardBreak => {
-                if let Some(top) = r.stack.last_mut() { top.push(Inline::LineBreak); }
+                if let Some(top) = r.stack.last_mut() {
+                    top.push(Inline::LineBreak);
+                }
             }
             Event::FootnoteReference(l) => {
                 let l = l.to_string();
                 let index = match r.note_refs.iter().position(|x| *x == l) {
                     Some(i) => i,
-                    None => { r.note_refs.push(l); r.note_refs.len() - 1 }
+                    None => {
+                        r.note_refs.push(l);
+                        r.note_refs.len() - 1
+                    }
                 };
-                if let Some(top) = r.stack.last_mut() { top.push(Inline::FootnoteRef { index, span: span() }); }
+                if let Some(top) = r.stack.last_mut() {
+                    top.push(Inline::FootnoteRef {
+                        index,
+                        span: span(),
+                    });
+                }
             }
-            Event::Rule => r.blocks.last_mut().unwrap().push(Block::Rule { span: span() }),
+            Event::Rule => r
+                .blocks
+                .last_mut()
+                .unwrap()
+                .push(Block::Rule { span: span() }),
             Event::End(TagEnd::Paragraph) => {
                 let content = r.stack.pop().unwrap_or_default();
                 if let Some((url, cap)) = image.take() {
                     let path = url.trim_start_matches("../").into();
                     r.blocks.last_mut().unwrap().push(Block::Figure {
-                        image: Image { path, alt: String::new(), span: span() },
+                        image: Image {
+                            path,
+                            alt: String::new(),
+                            span: span(),
+                        },
                         caption: vec![Inline::Text(cap)],
                         span: span(),
                     });
                 } else if !content.is_empty() {
-                    r.blocks.last_mut().unwrap().push(Block::Paragraph { content, span: span() });
+                    r.blocks.last_mut().unwrap().push(Block::Paragraph {
+                        content,
+                        span: span(),
+                    });
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -252,40 +336,86 @@ fn parse_chapter(md: &str, id: &str) -> Chapter {
                 } else {
                     hcount += 1;
                     let id = format!("{id}-h{hcount}");
-                    r.blocks.last_mut().unwrap().push(Block::Heading { level, id, content, span: span() });
+                    r.blocks.last_mut().unwrap().push(Block::Heading {
+                        level,
+                        id,
+                        content,
+                        span: span(),
+                    });
                 }
             }
-            Event::End(TagEnd::Emphasis) => { let c = r.stack.pop().unwrap_or_default(); r.stack.last_mut().unwrap().push(Inline::Emph(c)); }
-            Event::End(TagEnd::Strong) => { let c = r.stack.pop().unwrap_or_default(); r.stack.last_mut().unwrap().push(Inline::Strong(c)); }
-            Event::End(TagEnd::Strikethrough) => { let c = r.stack.pop().unwrap_or_default(); r.stack.last_mut().unwrap().push(Inline::Strike(c)); }
+            Event::End(TagEnd::Emphasis) => {
+                let c = r.stack.pop().unwrap_or_default();
+                r.stack.last_mut().unwrap().push(Inline::Emph(c));
+            }
+            Event::End(TagEnd::Strong) => {
+                let c = r.stack.pop().unwrap_or_default();
+                r.stack.last_mut().unwrap().push(Inline::Strong(c));
+            }
+            Event::End(TagEnd::Strikethrough) => {
+                let c = r.stack.pop().unwrap_or_default();
+                r.stack.last_mut().unwrap().push(Inline::Strike(c));
+            }
             Event::End(TagEnd::Link) => {
                 let c = r.stack.pop().unwrap_or_default();
-                let url = match c.first() { Some(Inline::Text(t)) => t.clone(), _ => String::new() };
-                r.stack.last_mut().unwrap().push(Inline::Link { target: LinkTarget::External(url), content: c, span: span() });
+                let url = match c.first() {
+                    Some(Inline::Text(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                r.stack.last_mut().unwrap().push(Inline::Link {
+                    target: LinkTarget::External(url),
+                    content: c,
+                    span: span(),
+                });
             }
             Event::End(TagEnd::Image) => {}
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, text)) = code.take() {
-                    r.blocks.last_mut().unwrap().push(Block::Code { lang, text, span: span() });
+                    r.blocks.last_mut().unwrap().push(Block::Code {
+                        lang,
+                        text,
+                        span: span(),
+                    });
                 }
             }
             Event::End(TagEnd::BlockQuote(_)) => {
                 let blocks = r.blocks.pop().unwrap_or_default();
-                r.blocks.last_mut().unwrap().push(Block::Quote { blocks, span: span() });
+                r.blocks.last_mut().unwrap().push(Block::Quote {
+                    blocks,
+                    span: span(),
+                });
             }
             Event::End(TagEnd::Item) => {
                 let mut blocks = r.blocks.pop().unwrap_or_default();
-                if let Some(top) = r.stack.pop_if(|_| true) { if !top.is_empty() { blocks.insert(0, Block::Paragraph { content: top, span: span() }); } }
-                if let Some(l) = lists.last_mut() { l.1.push(ListItem { task: None, blocks }); }
+                if let Some(top) = r.stack.pop_if(|_| true) {
+                    if !top.is_empty() {
+                        blocks.insert(
+                            0,
+                            Block::Paragraph {
+                                content: top,
+                                span: span(),
+                            },
+                        );
+                    }
+                }
+                if let Some(l) = lists.last_mut() {
+                    l.1.push(ListItem { task: None, blocks });
+                }
             }
             Event::End(TagEnd::List(_)) => {
                 if let Some((start, items)) = lists.pop() {
-                    r.blocks.last_mut().unwrap().push(Block::List { start, tight: true, items, span: span() });
+                    r.blocks.last_mut().unwrap().push(Block::List {
+                        start,
+                        tight: true,
+                        items,
+                        span: span(),
+                    });
                 }
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 let blocks = r.blocks.pop().unwrap_or_default();
-                r.notes.push((note_label.take().unwrap_or_default(), blocks));
+                r.notes
+                    .push((note_label.take().unwrap_or_default(), blocks));
             }
             _ => {}
         }
@@ -294,18 +424,32 @@ fn parse_chapter(md: &str, id: &str) -> Chapter {
             r.stack.push(vec![]);
         }
     }
-    let footnotes = r.note_refs.iter().map(|l| Footnote {
-        label: l.clone(),
-        blocks: r.notes.iter().find(|(x, _)| x == l).map(|(_, b)| b.clone()).unwrap_or_default(),
-        span: span(),
-    }).collect();
+    let footnotes = r
+        .note_refs
+        .iter()
+        .map(|l| Footnote {
+            label: l.clone(),
+            blocks: r
+                .notes
+                .iter()
+                .find(|(x, _)| x == l)
+                .map(|(_, b)| b.clone())
+                .unwrap_or_default(),
+            span: span(),
+        })
+        .collect();
     Chapter {
         id: id.to_string(),
         source: format!("content/{id}.md").into(),
         matter,
         title,
         subtitle: field("subtitle"),
-        paper: PaperInfo { authors, venue: field("venue"), url: field("url"), cite: None },
+        paper: PaperInfo {
+            authors,
+            venue: field("venue"),
+            url: field("url"),
+            cite: None,
+        },
         blocks: r.blocks.pop().unwrap_or_default(),
         footnotes,
         span: span(),
@@ -314,13 +458,20 @@ fn parse_chapter(md: &str, id: &str) -> Chapter {
 
 /// Reads every `*.md` of a content folder, sorted by name.
 pub fn load_book(content: &Path) -> Document {
-    let mut files: Vec<_> = std::fs::read_dir(content).expect("content dir").filter_map(|e| e.ok()).map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(content)
+        .expect("content dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
     files.sort();
-    let chapters = files.iter().map(|p| {
-        let id = p.file_stem().unwrap().to_string_lossy().into_owned();
-        parse_chapter(&std::fs::read_to_string(p).expect("read md"), &id)
-    }).collect();
+    let chapters = files
+        .iter()
+        .map(|p| {
+            let id = p.file_stem().unwrap().to_string_lossy().into_owned();
+            parse_chapter(&std::fs::read_to_string(p).expect("read md"), &id)
+        })
+        .collect();
     Document { chapters }
 }
 
@@ -329,14 +480,31 @@ pub fn fake_refs(doc: &Document) -> Resolved {
     let mut keys: Vec<String> = vec![];
     let mut marks = vec![];
     for (i, c) in doc.citations().iter().enumerate() {
-        let nums: Vec<usize> = c.items.iter().map(|it| match keys.iter().position(|k| *k == it.key) {
-            Some(p) => p + 1,
-            None => { keys.push(it.key.clone()); keys.len() }
-        }).collect();
-        let text = format!("[{}]", nums.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","));
+        let nums: Vec<usize> = c
+            .items
+            .iter()
+            .map(|it| match keys.iter().position(|k| *k == it.key) {
+                Some(p) => p + 1,
+                None => {
+                    keys.push(it.key.clone());
+                    keys.len()
+                }
+            })
+            .collect();
+        let text = format!(
+            "[{}]",
+            nums.iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
         marks.push(CiteMark {
             span: c.span.clone(),
-            text: if c.narrative { format!("{} {text}", c.items[0].key) } else { text },
+            text: if c.narrative {
+                format!("{} {text}", c.items[0].key)
+            } else {
+                text
+            },
             superscript: !c.narrative,
             targets: c.items.iter().map(|it| format!("ref-{}", it.key)).collect(),
             anchor: format!("cite-{i}"),
@@ -352,7 +520,12 @@ pub fn fake_refs(doc: &Document) -> Resolved {
         ],
         first_cited: None,
     }).collect();
-    Resolved { marks, entries, title: "参考文献".into(), paper_refs: vec![] }
+    Resolved {
+        marks,
+        entries,
+        title: "参考文献".into(),
+        paper_refs: vec![],
+    }
 }
 
 const NO_START: &str = "。．，、；：？！”’）〕］｝〉》」』】〗〙〛";
@@ -365,25 +538,50 @@ pub fn check_page_model(doc: &PagedDocument) {
         for it in &p.items {
             if let Item::Text(t) = it {
                 let w: f32 = t.glyphs.iter().map(|g| g.x_advance).sum();
-                assert!(t.origin.x >= -0.5 && t.origin.x + w <= p.width + 0.5, "p{} run {:?} leaves the page", pi + 1, t.text);
-                assert!(t.origin.y > 0.0 && t.origin.y < p.height, "p{} run {:?} off page vertically", pi + 1, t.text);
-                lines.entry((t.origin.y * 10.0).round() as i64).or_default().push((t.origin.x, t.text.clone()));
+                assert!(
+                    t.origin.x >= -0.5 && t.origin.x + w <= p.width + 0.5,
+                    "p{} run {:?} leaves the page",
+                    pi + 1,
+                    t.text
+                );
+                assert!(
+                    t.origin.y > 0.0 && t.origin.y < p.height,
+                    "p{} run {:?} off page vertically",
+                    pi + 1,
+                    t.text
+                );
+                lines
+                    .entry((t.origin.y * 10.0).round() as i64)
+                    .or_default()
+                    .push((t.origin.x, t.text.clone()));
             }
         }
         for (_, mut runs) in lines {
             runs.sort_by(|a, b| a.0.total_cmp(&b.0));
             let text: String = runs.iter().map(|r| r.1.as_str()).collect();
             let (first, last) = (text.chars().next(), text.chars().last());
-            assert!(!first.is_some_and(|c| NO_START.contains(c)), "p{}: line starts with a forbidden mark: {text}", pi + 1);
-            assert!(!last.is_some_and(|c| NO_END.contains(c)), "p{}: line ends with a forbidden mark: {text}", pi + 1);
+            assert!(
+                !first.is_some_and(|c| NO_START.contains(c)),
+                "p{}: line starts with a forbidden mark: {text}",
+                pi + 1
+            );
+            assert!(
+                !last.is_some_and(|c| NO_END.contains(c)),
+                "p{}: line ends with a forbidden mark: {text}",
+                pi + 1
+            );
         }
     }
 }
 
 fn tool(name: &str) -> bool {
-    let ok = Command::new(name).arg("--version").output().is_ok() || Command::new(name).arg("-v").output().is_ok();
+    let ok = Command::new(name).arg("--version").output().is_ok()
+        || Command::new(name).arg("-v").output().is_ok();
     if !ok {
-        assert!(std::env::var("FOLIO_REQUIRE_VALIDATORS").is_err(), "{name} is required but missing");
+        assert!(
+            std::env::var("FOLIO_REQUIRE_VALIDATORS").is_err(),
+            "{name} is required but missing"
+        );
         eprintln!("note: {name} not installed; check skipped");
     }
     ok
@@ -392,17 +590,30 @@ fn tool(name: &str) -> bool {
 /// qpdf --check clean; pdffonts: every font embedded, subset, with ToUnicode.
 pub fn check_pdf_file(path: &Path) {
     if tool("qpdf") {
-        let o = Command::new("qpdf").arg("--check").arg(path).output().expect("qpdf");
+        let o = Command::new("qpdf")
+            .arg("--check")
+            .arg(path)
+            .output()
+            .expect("qpdf");
         let s = String::from_utf8_lossy(&o.stdout);
-        assert!(o.status.success() && s.contains("No syntax or stream encoding errors"), "qpdf: {s}");
+        assert!(
+            o.status.success() && s.contains("No syntax or stream encoding errors"),
+            "qpdf: {s}"
+        );
     }
     if tool("pdffonts") {
-        let o = Command::new("pdffonts").arg(path).output().expect("pdffonts");
+        let o = Command::new("pdffonts")
+            .arg(path)
+            .output()
+            .expect("pdffonts");
         let s = String::from_utf8_lossy(&o.stdout);
         for l in s.lines().skip(2) {
             let f: Vec<&str> = l.split_whitespace().collect();
             let n = f.len();
-            assert!(n >= 7 && f[n - 5] == "yes" && f[n - 4] == "yes" && f[n - 3] == "yes", "pdffonts: {l}");
+            assert!(
+                n >= 7 && f[n - 5] == "yes" && f[n - 4] == "yes" && f[n - 3] == "yes",
+                "pdffonts: {l}"
+            );
         }
     }
 }
@@ -413,6 +624,11 @@ pub fn pdftotext(path: &Path, page: usize) -> Option<String> {
         return None;
     }
     let p = page.to_string();
-    let o = Command::new("pdftotext").args(["-f", &p, "-l", &p, "-enc", "UTF-8"]).arg(path).arg("-").output().ok()?;
+    let o = Command::new("pdftotext")
+        .args(["-f", &p, "-l", &p, "-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .ok()?;
     Some(String::from_utf8_lossy(&o.stdout).into_owned())
 }

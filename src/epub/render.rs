@@ -1,0 +1,485 @@
+//! Blocks and inlines of the IR → XHTML element trees (one chapter at a time).
+//!
+//! Input: a chapter's [`Block`]s and [`Inline`]s, the book-wide [`Book`] context (chapter files,
+//! anchors, citation marks). Output: [`Node`]s; images met on the way are registered in
+//! [`Assets`], problems (unknown link targets, missing images) become warnings.
+
+use super::assets::Assets;
+use super::xhtml::{Element, Node, el, text};
+use crate::diag::Diagnostic;
+use crate::doc::{Align, Block, Chapter, Citation, Document, Image, Inline, LinkTarget};
+use crate::refs::{RefText, Resolved};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What every chapter needs to know about the whole book.
+pub struct Book<'a> {
+    pub refs: &'a Resolved,
+    /// Chapter id → its XHTML file name (`ch01-ardm.xhtml`).
+    pub files: BTreeMap<String, String>,
+    /// Chapter id → the heading ids in it.
+    pub anchors: BTreeMap<String, BTreeSet<String>>,
+    /// Each citation (by address) → its index in `Document::citations()`.
+    cite_index: HashMap<*const Citation, usize>,
+    /// File name of the references document, when there is one.
+    pub references_file: Option<&'static str>,
+    /// Anchor ids of the reference entries.
+    entry_anchors: BTreeSet<String>,
+}
+
+impl<'a> Book<'a> {
+    pub fn new(doc: &'a Document, refs: &'a Resolved) -> Self {
+        let files = doc
+            .chapters
+            .iter()
+            .map(|c| (c.id.clone(), super::chapter_file(&c.id)))
+            .collect();
+        let anchors = doc
+            .chapters
+            .iter()
+            .map(|c| (c.id.clone(), heading_ids(&c.blocks)))
+            .collect();
+        let cite_index = doc
+            .citations()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (c as *const Citation, i))
+            .collect();
+        Book {
+            refs,
+            files,
+            anchors,
+            cite_index,
+            references_file: (!refs.entries.is_empty()).then_some(super::REFERENCES_FILE),
+            entry_anchors: refs.entries.iter().map(|e| e.anchor.clone()).collect(),
+        }
+    }
+}
+
+fn heading_ids(blocks: &[Block]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for b in blocks {
+        match b {
+            Block::Heading { id, .. } => {
+                out.insert(id.clone());
+            }
+            Block::Quote { blocks, .. } => out.extend(heading_ids(blocks)),
+            Block::List { items, .. } => {
+                for i in items {
+                    out.extend(heading_ids(&i.blocks));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The circled footnote marker for note `n` (1-based): ①–⑳, ㉑–㊿, then `(51)`.
+pub fn note_marker(n: usize) -> String {
+    let c = match n {
+        1..=20 => char::from_u32(0x2460 + n as u32 - 1),
+        21..=35 => char::from_u32(0x3251 + n as u32 - 21),
+        36..=50 => char::from_u32(0x32B1 + n as u32 - 36),
+        _ => None,
+    };
+    c.map(String::from).unwrap_or_else(|| format!("({n})"))
+}
+
+/// Rendering state for one chapter.
+pub struct ChapterCtx<'b, 'a> {
+    pub book: &'b Book<'a>,
+    pub chapter: &'b Chapter,
+    pub assets: &'b mut Assets,
+    pub diags: &'b mut Vec<Diagnostic>,
+    /// How many references to each footnote were rendered so far.
+    note_refs: Vec<usize>,
+    ids: BTreeSet<String>,
+    in_link: bool,
+}
+
+impl<'b, 'a> ChapterCtx<'b, 'a> {
+    pub fn new(
+        book: &'b Book<'a>,
+        chapter: &'b Chapter,
+        assets: &'b mut Assets,
+        diags: &'b mut Vec<Diagnostic>,
+    ) -> Self {
+        ChapterCtx {
+            book,
+            chapter,
+            assets,
+            diags,
+            note_refs: vec![0; chapter.footnotes.len()],
+            ids: BTreeSet::new(),
+            in_link: false,
+        }
+    }
+
+    /// The ids used in this chapter's document so far.
+    pub fn ids(&self) -> &BTreeSet<String> {
+        &self.ids
+    }
+
+    /// `id` if it is not used yet in this document, else a numbered variant.
+    pub fn unique_id(&mut self, id: &str) -> String {
+        let mut candidate = id.to_string();
+        let mut n = 2;
+        while !self.ids.insert(candidate.clone()) {
+            candidate = format!("{id}-{n}");
+            n += 1;
+        }
+        candidate
+    }
+
+    pub fn note_id(&self, index: usize) -> String {
+        format!("fn-{}-{}", self.chapter.id, index + 1)
+    }
+
+    fn note_ref_id(&self, index: usize, k: usize) -> String {
+        let base = format!("fnref-{}-{}", self.chapter.id, index + 1);
+        if k == 0 {
+            base
+        } else {
+            format!("{base}-{}", k + 1)
+        }
+    }
+
+    pub fn blocks(&mut self, blocks: &[Block]) -> Vec<Node> {
+        blocks.iter().map(|b| self.block(b, false)).collect()
+    }
+
+    fn block(&mut self, b: &Block, tight: bool) -> Node {
+        match b {
+            Block::Heading {
+                level, id, content, ..
+            } => {
+                let name = ["h2", "h2", "h2", "h3", "h4", "h5", "h6"][usize::from(*level).min(6)];
+                let id = self.unique_id(id);
+                el(name)
+                    .attr("id", id)
+                    .children(self.inlines(content))
+                    .into()
+            }
+            Block::Paragraph { content, .. } if tight => el("span")
+                .attr("class", "item")
+                .children(self.inlines(content))
+                .into(),
+            Block::Paragraph { content, .. } => el("p").children(self.inlines(content)).into(),
+            Block::Figure { image, caption, .. } => {
+                let mut fig = el("figure");
+                fig.push(self.image(image, None));
+                if !caption.is_empty() {
+                    fig.push(el("figcaption").children(self.inlines(caption)));
+                }
+                fig.into()
+            }
+            Block::Quote { blocks, .. } => el("blockquote").children(self.blocks(blocks)).into(),
+            Block::List {
+                start,
+                tight,
+                items,
+                ..
+            } => {
+                let mut list = match start {
+                    Some(1) => el("ol"),
+                    Some(n) => el("ol").attr("start", n.to_string()),
+                    None => el("ul"),
+                };
+                for item in items {
+                    let mut li = el("li");
+                    let mut nodes: Vec<Node> =
+                        item.blocks.iter().map(|b| self.block(b, *tight)).collect();
+                    if let Some(done) = item.task {
+                        li = li.attr("class", "task");
+                        let mut boxed = el("input")
+                            .attr("type", "checkbox")
+                            .attr("disabled", "disabled");
+                        if done {
+                            boxed = boxed.attr("checked", "checked");
+                        }
+                        match nodes.first_mut() {
+                            Some(Node::Element(first))
+                                if first.name == "p" || first.name == "span" =>
+                            {
+                                first.children.insert(0, text(" "));
+                                first.children.insert(0, boxed.into());
+                            }
+                            _ => nodes.insert(0, boxed.into()),
+                        }
+                    }
+                    list.push(li.children(nodes));
+                }
+                list.into()
+            }
+            Block::Code {
+                lang, text: code, ..
+            } => code_block(code, lang.as_deref()).into(),
+            Block::Table {
+                align, head, rows, ..
+            } => self.table(align, head, rows).into(),
+            Block::Rule { .. } => el("hr").into(),
+        }
+    }
+
+    fn table(
+        &mut self,
+        align: &[Align],
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+    ) -> Element {
+        let cell = |ctx: &mut Self, name: &'static str, i: usize, content: &[Inline]| {
+            let mut c = el(name);
+            match align.get(i) {
+                Some(Align::Left) => c = c.attr("class", "left"),
+                Some(Align::Center) => c = c.attr("class", "center"),
+                Some(Align::Right) => c = c.attr("class", "right"),
+                _ => {}
+            }
+            Node::from(c.children(ctx.inlines(content)))
+        };
+        let mut table = el("table");
+        if !head.is_empty() {
+            let tr: Vec<Node> = head
+                .iter()
+                .enumerate()
+                .map(|(i, c)| cell(self, "th", i, c))
+                .collect();
+            table.push(el("thead").child(el("tr").children(tr)));
+        }
+        if !rows.is_empty() {
+            let mut body = el("tbody");
+            for row in rows {
+                let tr: Vec<Node> = row
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| cell(self, "td", i, c))
+                    .collect();
+                body.push(el("tr").children(tr));
+            }
+            table.push(body);
+        }
+        table
+    }
+
+    fn image(&mut self, image: &Image, class: Option<&str>) -> Node {
+        match self.assets.image(&image.path, self.diags, &image.span) {
+            Some(href) => {
+                let mut img = el("img")
+                    .attr("src", format!("../{href}"))
+                    .attr("alt", image.alt.clone());
+                if let Some(c) = class {
+                    img = img.attr("class", c);
+                }
+                img.into()
+            }
+            None => el("span")
+                .attr("class", "missing-image")
+                .text(image.alt.clone())
+                .into(),
+        }
+    }
+
+    pub fn inlines(&mut self, inlines: &[Inline]) -> Vec<Node> {
+        let mut out = Vec::new();
+        for i in inlines {
+            match i {
+                Inline::Text(t) => out.push(text(t.clone())),
+                Inline::Autospace => out.push(text(" ")),
+                Inline::Emph(c) => out.push(el("em").children(self.inlines(c)).into()),
+                Inline::Strong(c) => out.push(el("strong").children(self.inlines(c)).into()),
+                Inline::Strike(c) => out.push(el("del").children(self.inlines(c)).into()),
+                Inline::Code(t) => out.push(el("code").text(t.clone()).into()),
+                Inline::LineBreak => out.push(el("br").into()),
+                Inline::Image(img) => out.push(self.image(img, Some("inline"))),
+                Inline::Link {
+                    target, content, ..
+                } => out.push(self.link(target, content)),
+                Inline::Cite(c) => out.push(self.cite(c)),
+                Inline::FootnoteRef { index, span } => {
+                    let Some(count) = self.note_refs.get(*index).copied() else {
+                        self.diags.push(
+                            Diagnostic::warning(format!("footnote #{} does not exist", index + 1))
+                                .at(span.clone()),
+                        );
+                        continue;
+                    };
+                    self.note_refs[*index] += 1;
+                    let marker = note_marker(index + 1);
+                    if self.in_link {
+                        out.push(el("sup").text(marker).into());
+                        continue;
+                    }
+                    let id = self.note_ref_id(*index, count);
+                    let id = self.unique_id(&id);
+                    out.push(
+                        el("a")
+                            .attr("epub:type", "noteref")
+                            .attr("role", "doc-noteref")
+                            .attr("href", format!("#{}", self.note_id(*index)))
+                            .attr("id", id)
+                            .attr("class", "noteref")
+                            .text(marker)
+                            .into(),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn link(&mut self, target: &LinkTarget, content: &[Inline]) -> Node {
+        let was = std::mem::replace(&mut self.in_link, true);
+        let inner = self.inlines(content);
+        self.in_link = was;
+        if was {
+            return el("span").children(inner).into();
+        }
+        let href = match target {
+            LinkTarget::External(url) => Some(url_href(url)),
+            LinkTarget::Internal { chapter, anchor } => match self.book.files.get(chapter) {
+                None => {
+                    self.diags.push(Diagnostic::warning(format!(
+                        "link to unknown chapter '{chapter}' in {}",
+                        self.chapter.source.display()
+                    )));
+                    None
+                }
+                Some(file) => Some(match anchor {
+                    Some(a)
+                        if self
+                            .book
+                            .anchors
+                            .get(chapter)
+                            .is_some_and(|s| s.contains(a)) =>
+                    {
+                        format!("{file}#{a}")
+                    }
+                    _ => file.clone(),
+                }),
+            },
+        };
+        match href {
+            Some(h) => {
+                let mut a = el("a").attr("href", h);
+                if matches!(target, LinkTarget::External(_)) {
+                    a = a.attr("class", "url");
+                }
+                a.children(inner).into()
+            }
+            None => el("span").children(inner).into(),
+        }
+    }
+
+    fn cite(&mut self, c: &Citation) -> Node {
+        let refs = self.book.refs;
+        let by_index = self
+            .book
+            .cite_index
+            .get(&(c as *const Citation))
+            .and_then(|&i| refs.marks.get(i))
+            .filter(|m| m.span == c.span);
+        let mark = by_index.or_else(|| refs.marks.iter().find(|m| m.span == c.span));
+        let Some(mark) = mark else {
+            let keys: Vec<&str> = c.items.iter().map(|i| i.key.as_str()).collect();
+            return el("span")
+                .attr("class", "cite")
+                .text(format!("[?{}]", keys.join(",")))
+                .into();
+        };
+        let mut a = el("a");
+        let target = mark
+            .targets
+            .iter()
+            .find(|t| self.book.entry_anchors.contains(*t));
+        if let (Some(file), Some(target)) = (self.book.references_file, target) {
+            a = a.attr("href", format!("{file}#{target}"));
+        }
+        if !self.in_link {
+            let id = self.unique_id(&mark.anchor);
+            if id == mark.anchor {
+                a = a.attr("id", id);
+            }
+        }
+        let a = a.attr("class", "cite").text(mark.text.clone());
+        let node: Node = if self.in_link {
+            el("span").text(mark.text.clone()).into()
+        } else {
+            a.into()
+        };
+        if mark.superscript {
+            el("sup").child(node).into()
+        } else {
+            node
+        }
+    }
+}
+
+/// A URL as an `href`: spaces and other characters no URL may hold are percent-encoded.
+pub fn url_href(url: &str) -> String {
+    let mut out = String::new();
+    for c in url.trim().chars() {
+        match c {
+            ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A fenced code block with syntax colours as inline `style`s.
+pub fn code_block(code: &str, lang: Option<&str>) -> Element {
+    let mut inner = el("code");
+    for (n, line) in crate::highlight::highlight(code, lang)
+        .into_iter()
+        .enumerate()
+    {
+        if n > 0 {
+            inner.push(text("\n"));
+        }
+        for span in line {
+            if span.color == crate::highlight::FOREGROUND && !span.bold && !span.italic {
+                inner.push(text(span.text));
+                continue;
+            }
+            let mut style = format!("color:{}", span.color.hex());
+            if span.bold {
+                style.push_str(";font-weight:bold");
+            }
+            if span.italic {
+                style.push_str(";font-style:italic");
+            }
+            inner.push(el("span").attr("style", style).text(span.text));
+        }
+    }
+    let mut pre = el("pre").attr("class", "code");
+    if let Some(l) = lang.filter(|l| !l.trim().is_empty()) {
+        pre = pre.attr("data-lang", l.trim());
+    }
+    pre.child(inner)
+}
+
+/// Formatted reference text (plain, italic and link runs).
+pub fn ref_text(parts: &[RefText]) -> Vec<Node> {
+    parts
+        .iter()
+        .map(|p| match p {
+            RefText::Plain(s) => text(s.clone()),
+            RefText::Italic(s) => el("i").text(s.clone()).into(),
+            RefText::Link { text: t, url } => el("a")
+                .attr("href", url_href(url))
+                .attr("class", "url")
+                .text(t.clone())
+                .into(),
+        })
+        .collect()
+}
+
+/// True when `s` has Latin letters and no CJK (or other non-Latin) characters: an English title.
+pub fn is_latin(s: &str) -> bool {
+    s.chars().any(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| (c as u32) < 0x0250 || ('\u{2000}'..='\u{206f}').contains(&c))
+}
