@@ -92,6 +92,9 @@ fn push(ctx: &Ctx, inlines: &[Inline], st: &Style, out: &mut Vec<Piece>) {
                     out.push(Piece::Text(format!("[{}]", keys.join(", ")), st.clone()));
                     continue;
                 };
+                if !mark.prefix.is_empty() {
+                    out.push(Piece::Text(mark.prefix.clone(), st.clone()));
+                }
                 let link = mark.targets.first().map(|t| LinkRef::Anchor(t.clone()));
                 let st = Style {
                     link: link.or(st.link.clone()),

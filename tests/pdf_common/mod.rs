@@ -500,12 +500,13 @@ pub fn fake_refs(doc: &Document) -> Resolved {
         );
         marks.push(CiteMark {
             span: c.span.clone(),
-            text: if c.narrative {
-                format!("{} {text}", c.items[0].key)
+            prefix: if c.narrative {
+                format!("{} 等", c.items[0].key)
             } else {
-                text
+                String::new()
             },
-            superscript: !c.narrative,
+            text,
+            superscript: true,
             targets: c.items.iter().map(|it| format!("ref-{}", it.key)).collect(),
             anchor: format!("cite-{i}"),
         });
@@ -525,6 +526,7 @@ pub fn fake_refs(doc: &Document) -> Resolved {
         entries,
         title: "参考文献".into(),
         paper_refs: vec![],
+        unused_keys: vec![],
     }
 }
 
