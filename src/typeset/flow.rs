@@ -100,12 +100,11 @@ impl Geometry {
     /// Left edge of the text block on the page with this index (0 = the first recto).
     pub fn left(&self, index: usize) -> f32 {
         let spare = self.width - self.measure;
-        let inner = if self.two_sided && index % 2 == 1 {
+        if self.two_sided && index % 2 == 1 {
             spare * self.outer / (self.inner + self.outer)
         } else {
             spare * self.inner / (self.inner + self.outer)
-        };
-        inner
+        }
     }
 }
 
