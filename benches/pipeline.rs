@@ -38,10 +38,14 @@ fn read_tree(dir: &Path, total: &mut usize) {
 }
 
 fn main() {
-    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-')).unwrap_or_default();
+    let filter = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .unwrap_or_default();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut diags = Diagnostics::default();
-    let settings = config::load(&root, &Overrides::default(), &mut diags).expect("the sample book's settings");
+    let settings =
+        config::load(&root, &Overrides::default(), &mut diags).expect("the sample book's settings");
     let doc = folio::load::load(&settings, &mut diags, false);
     let refs = folio::refs::resolve(&settings, &doc, &mut diags);
     let (fonts, _) = FontSet::resolve(&settings.fonts, &root.join("fonts")).expect("fonts");
@@ -55,8 +59,17 @@ fn main() {
         n += std::fs::read(root.join("references.bib")).map_or(0, |b| b.len());
         n
     });
-    println!("{:<28} {:>10} {:>10} {:>9}", "case (sample book)", "median", "fastest", "× read");
-    println!("{:<28} {:>8.2}ms {:>8.2}ms {:>9}", "read inputs (baseline)", ms(baseline), ms(baseline), "1.0");
+    println!(
+        "{:<28} {:>10} {:>10} {:>9}",
+        "case (sample book)", "median", "fastest", "× read"
+    );
+    println!(
+        "{:<28} {:>8.2}ms {:>8.2}ms {:>9}",
+        "read inputs (baseline)",
+        ms(baseline),
+        ms(baseline),
+        "1.0"
+    );
     let mut case = |name: &str, f: &mut dyn FnMut()| {
         if !name.contains(&filter) {
             return;
@@ -82,17 +95,33 @@ fn main() {
         std::hint::black_box(FontSet::resolve(&settings.fonts, &root.join("fonts")).unwrap());
     });
     case("subset body font", &mut || {
-        let chars = folio::doc::chars_by_style(&doc).into_values().flatten().collect();
-        std::hint::black_box(fonts.face(folio::fonts::Role::Serif).subset(&chars).unwrap());
+        let chars = folio::doc::chars_by_style(&doc)
+            .into_values()
+            .flatten()
+            .collect();
+        std::hint::black_box(
+            fonts
+                .face(folio::fonts::Role::Serif)
+                .subset(&chars)
+                .unwrap(),
+        );
     });
     case("write EPUB", &mut || {
-        let input = folio::epub::EpubInput { settings: &settings, doc: &doc, refs: &refs, fonts: &fonts };
+        let input = folio::epub::EpubInput {
+            settings: &settings,
+            doc: &doc,
+            refs: &refs,
+            fonts: &fonts,
+        };
         std::hint::black_box(folio::epub::write(&input).unwrap());
     });
     case("whole build: EPUB", &mut || {
         let req = folio::BuildRequest {
             root: root.clone(),
-            overrides: Overrides { out_dir: Some(std::env::temp_dir().join("folio-bench")), paper: None },
+            overrides: Overrides {
+                out_dir: Some(std::env::temp_dir().join("folio-bench")),
+                paper: None,
+            },
             formats: vec![folio::Format::Epub],
             write: true,
         };

@@ -18,8 +18,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// The formats built when none is named (the PDF joins when its writer lands).
-    pub const ALL: [Format; 1] = [Format::Epub];
+    pub const ALL: [Format; 2] = [Format::Epub, Format::Pdf];
 
     pub fn extension(self) -> &'static str {
         match self {
@@ -110,6 +109,16 @@ pub fn build(
                 files.push((path(Format::Epub), bytes));
             }
             Err(e) => diags.push(Diagnostic::error(format!("EPUB: {e}"))),
+        }
+    }
+    if formats.contains(&Format::Pdf) || !req.write {
+        stage("typesetting PDF");
+        match crate::typeset::layout(&settings, &doc, &refs, &fonts) {
+            Ok(pages) => match crate::pdf::write(&settings, &pages, &fonts) {
+                Ok(bytes) => files.push((path(Format::Pdf), bytes)),
+                Err(e) => diags.push(Diagnostic::error(format!("PDF: {e}"))),
+            },
+            Err(e) => diags.push(Diagnostic::error(format!("PDF layout: {e}"))),
         }
     }
     if diags.has_errors() || !req.write {

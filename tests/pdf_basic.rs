@@ -1,7 +1,7 @@
 //! A small book built in code: page-dump snapshot (`FOLIO_ACCEPT=1` rewrites it), TOC numbers, text
 //! layer round trip through pdftotext, and byte-identical output on two runs.
 
-mod pdf_common;
+mod common;
 
 use folio::config::{Overrides, Paper};
 use folio::diag::{Diagnostics, FileId, Span};
@@ -94,7 +94,7 @@ fn render() -> (
 #[test]
 fn basic_book() {
     let (paged, bytes, fonts) = render();
-    pdf_common::check_page_model(&paged);
+    common::check_page_model(&paged);
     // Snapshot of the page dump.
     let dump = folio::typeset::dump::dump(&paged, Some(&fonts));
     let snap = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/pdf_basic.txt");
@@ -141,7 +141,7 @@ fn basic_book() {
     // Text layer round trip.
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pdf-basic.pdf");
     std::fs::write(&out, &bytes).unwrap();
-    pdf_common::check_pdf_file(&out);
+    common::check_pdf_file(&out);
     let first_body = paged
         .pages
         .iter()
@@ -151,7 +151,7 @@ fn basic_book() {
                 .any(|i| matches!(i, Item::Text(t) if t.text.contains("这篇论文")))
         })
         .unwrap();
-    if let Some(text) = pdf_common::pdftotext(&out, first_body + 1) {
+    if let Some(text) = common::pdftotext(&out, first_body + 1) {
         let joined: String = text.lines().map(str::trim).collect();
         assert!(joined.contains(PARA), "text layer: {joined}");
         // No space glyph is drawn for autospace (checked on the page model below); poppler still infers a

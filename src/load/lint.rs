@@ -19,17 +19,29 @@ pub fn lint(text: &str, at: usize, file: FileId, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::warning(msg).at(span(len)).hint(fix));
         };
         match c {
-            '.' if text[off..].starts_with("...") && (han_before || chars.get(i + 3).is_some_and(|&(_, c)| is_cjk_side(c))) => {
-                warn(3, "`...` in Chinese text".into(), "write the Chinese ellipsis `……`".into());
+            '.' if text[off..].starts_with("...")
+                && (han_before || chars.get(i + 3).is_some_and(|&(_, c)| is_cjk_side(c))) =>
+            {
+                warn(
+                    3,
+                    "`...` in Chinese text".into(),
+                    "write the Chinese ellipsis `……`".into(),
+                );
                 i += 3;
                 continue;
             }
             '。' if text[off..].starts_with("。。。") => {
-                warn(9, "`。。。` used as an ellipsis".into(), "write the Chinese ellipsis `……`".into());
+                warn(
+                    9,
+                    "`。。。` used as an ellipsis".into(),
+                    "write the Chinese ellipsis `……`".into(),
+                );
                 i += 3;
                 continue;
             }
-            ',' | '.' | ';' | ':' | '?' | '!' if han_before && (han_after || next.is_none_or(|n| n == ' ' || n == '\n')) => {
+            ',' | '.' | ';' | ':' | '?' | '!'
+                if han_before && (han_after || next.is_none_or(|n| n == ' ' || n == '\n')) =>
+            {
                 let full = match c {
                     ',' => '，',
                     '.' => '。',
@@ -38,51 +50,85 @@ pub fn lint(text: &str, at: usize, file: FileId, out: &mut Vec<Diagnostic>) {
                     '?' => '？',
                     _ => '！',
                 };
-                warn(1, format!("ASCII `{c}` after a Chinese character"), format!("use the full-width `{full}`"));
+                warn(
+                    1,
+                    format!("ASCII `{c}` after a Chinese character"),
+                    format!("use the full-width `{full}`"),
+                );
             }
-            '(' if han_before || (han_after && chars.iter().skip(i).take_while(|&&(_, c)| c != ')').any(|&(_, c)| is_han(c))) => {
-                warn(1, "ASCII `(` in Chinese text".into(), "use the full-width `（ … ）`".into());
+            '(' if han_before
+                || (han_after
+                    && chars
+                        .iter()
+                        .skip(i)
+                        .take_while(|&&(_, c)| c != ')')
+                        .any(|&(_, c)| is_han(c))) =>
+            {
+                warn(
+                    1,
+                    "ASCII `(` in Chinese text".into(),
+                    "use the full-width `（ … ）`".into(),
+                );
             }
-            ')' if han_after => warn(1, "ASCII `)` in Chinese text".into(), "use the full-width `（ … ）`".into()),
+            ')' if han_after => warn(
+                1,
+                "ASCII `)` in Chinese text".into(),
+                "use the full-width `（ … ）`".into(),
+            ),
             '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
                 let ascii = super::chars::fold_fullwidth(c);
-                warn(c.len_utf8(), format!("full-width `{c}`"), format!("write the ASCII `{ascii}` (folio folds it in the output)"));
+                warn(
+                    c.len_utf8(),
+                    format!("full-width `{c}`"),
+                    format!("write the ASCII `{ascii}` (folio folds it in the output)"),
+                );
             }
             '\u{2015}' => {
-                warn(c.len_utf8(), "`―` (U+2015) used as a dash".into(), "write `——` (two U+2014)".into());
+                warn(
+                    c.len_utf8(),
+                    "`―` (U+2015) used as a dash".into(),
+                    "write `——` (two U+2014)".into(),
+                );
                 if next == Some('\u{2015}') {
                     i += 1;
                 }
             }
             '\u{3000}' if off == 0 || prev == Some('\n') => {
-                warn(3, "paragraph indented with U+3000".into(), "remove it: the 2 em indent comes from the style".into());
+                warn(
+                    3,
+                    "paragraph indented with U+3000".into(),
+                    "remove it: the 2 em indent comes from the style".into(),
+                );
             }
             ' ' if han_before && han_after => {
-                warn(1, "space between two Chinese characters".into(), "remove it (folio drops it in the output)".into());
+                warn(
+                    1,
+                    "space between two Chinese characters".into(),
+                    "remove it (folio drops it in the output)".into(),
+                );
             }
             _ => {}
         }
         i += 1;
     }
-    // Quote pairs within this text: every “ needs a ” after it.
-    let mut depth: i32 = 0;
-    for (off, c) in text.char_indices() {
+}
+
+/// Whether the Chinese quotes of a paragraph pair up (every `“` closed by a later `”`, and `‘ ’` alike).
+pub fn quotes_balanced(text: &str) -> bool {
+    let (mut double, mut single) = (0i32, 0i32);
+    for c in text.chars() {
         match c {
-            '“' => depth += 1,
-            '”' => {
-                depth -= 1;
-                if depth < 0 {
-                    out.push(
-                        Diagnostic::warning("closing quote `”` without an opening `“`")
-                            .at(Span::new(file, at + off..at + off + 3))
-                            .hint("check the quote pair"),
-                    );
-                    depth = 0;
-                }
-            }
+            '“' => double += 1,
+            '”' => double -= 1,
+            '‘' => single += 1,
+            '’' => single -= 1,
             _ => {}
         }
+        if double < 0 {
+            return false;
+        }
     }
+    double == 0 && single >= 0
 }
 
 #[cfg(test)]
@@ -92,19 +138,42 @@ mod tests {
     fn hints(s: &str) -> Vec<String> {
         let mut out = Vec::new();
         lint(s, 0, FileId(0), &mut out);
-        out.into_iter().map(|d| format!("{}@{}", d.message, d.span.unwrap().range.start)).collect()
+        out.into_iter()
+            .map(|d| format!("{}@{}", d.message, d.span.unwrap().range.start))
+            .collect()
     }
 
     #[test]
     fn finds_what_typography_5_lists() {
-        assert_eq!(hints("中文,中文"), ["ASCII `,` after a Chinese character@6"]);
+        assert_eq!(
+            hints("中文,中文"),
+            ["ASCII `,` after a Chinese character@6"]
+        );
         assert_eq!(hints("等等...好"), ["`...` in Chinese text@6"]);
-        assert_eq!(hints("２０２４年"), ["full-width `２`@0", "full-width `０`@3", "full-width `２`@6", "full-width `４`@9"]);
+        assert_eq!(
+            hints("２０２４年"),
+            [
+                "full-width `２`@0",
+                "full-width `０`@3",
+                "full-width `２`@6",
+                "full-width `４`@9"
+            ]
+        );
         assert_eq!(hints("　　开头"), ["paragraph indented with U+3000@0"]);
         assert_eq!(hints("他用――"), ["`―` (U+2015) used as a dash@6"]);
         assert_eq!(hints("中 文"), ["space between two Chinese characters@3"]);
-        assert_eq!(hints("看(注意)吧"), ["ASCII `(` in Chinese text@3", "ASCII `)` in Chinese text@13"]);
-        assert_eq!(hints("他说”好“"), ["closing quote `”` without an opening `“`@6"]);
+        assert_eq!(
+            hints("看(注意)吧"),
+            [
+                "ASCII `(` in Chinese text@3",
+                "ASCII `)` in Chinese text@13"
+            ]
+        );
+        assert!(
+            !quotes_balanced("他说”好“")
+                && !quotes_balanced("他说“好")
+                && quotes_balanced("“一”“二”")
+        );
     }
 
     #[test]

@@ -289,6 +289,14 @@ impl Builder<'_> {
                     text.push_str(&t);
                     return;
                 }
+                let in_link = self
+                    .stack
+                    .iter()
+                    .any(|f| matches!(f.kind, FrameKind::Link { .. } | FrameKind::Image { .. }));
+                if self.lint && !in_link {
+                    let t = self.unswap(&t);
+                    super::lint::lint(&t, self.base + range.start, self.file, &mut self.diags);
+                }
                 self.text(&t, range)
             }
             Event::Code(t) => {
@@ -507,6 +515,16 @@ impl Builder<'_> {
                         span,
                     });
                 } else if !content.is_empty() {
+                    if self.lint && !super::lint::quotes_balanced(&crate::doc::plain_text(&content))
+                    {
+                        self.diags.push(
+                            Diagnostic::warning(
+                                "the Chinese quotes “ ” of this paragraph do not pair up",
+                            )
+                            .at(Span::new(span.file, span.range.start..span.range.start))
+                            .hint("check for a missing or extra quote mark"),
+                        );
+                    }
                     self.push_block(Block::Paragraph { content, span });
                 }
                 self.pending_caption = None;

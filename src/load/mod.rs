@@ -164,6 +164,7 @@ fn load_chapter(
     rel: &Path,
     id: String,
     diags: &mut Diagnostics,
+    lint: bool,
 ) -> Option<Chapter> {
     let text = match crate::files::read_text(&settings.root.join(rel)) {
         Ok(t) => t,

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use folio::diag::Diagnostics;
+use folio::typeset::page::{Item, PagedDocument};
 use folio::{BuildRequest, Format};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -118,4 +119,106 @@ pub fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 
 pub fn is_han(c: char) -> bool {
     folio::load::is_han(c)
+}
+
+const NO_START: &str = "。．，、；：？！”’）〕］｝〉》」』】〗〙〛";
+const NO_END: &str = "“‘（〔［｛〈《「『【〖〘〚";
+
+/// Invariants of the page model: kinsoku at line edges, everything inside the page.
+pub fn check_page_model(doc: &PagedDocument) {
+    for (pi, p) in doc.pages.iter().enumerate() {
+        let mut lines: std::collections::BTreeMap<i64, Vec<(f32, String)>> = Default::default();
+        for it in &p.items {
+            if let Item::Text(t) = it {
+                let w: f32 = t.glyphs.iter().map(|g| g.x_advance).sum();
+                assert!(
+                    t.origin.x >= -0.5 && t.origin.x + w <= p.width + 0.5,
+                    "p{} run {:?} leaves the page",
+                    pi + 1,
+                    t.text
+                );
+                assert!(
+                    t.origin.y > 0.0 && t.origin.y < p.height,
+                    "p{} run {:?} off page vertically",
+                    pi + 1,
+                    t.text
+                );
+                lines
+                    .entry((t.origin.y * 10.0).round() as i64)
+                    .or_default()
+                    .push((t.origin.x, t.text.clone()));
+            }
+        }
+        for (_, mut runs) in lines {
+            runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let text: String = runs.iter().map(|r| r.1.as_str()).collect();
+            let (first, last) = (text.chars().next(), text.chars().last());
+            assert!(
+                !first.is_some_and(|c| NO_START.contains(c)),
+                "p{}: line starts with a forbidden mark: {text}",
+                pi + 1
+            );
+            assert!(
+                !last.is_some_and(|c| NO_END.contains(c)),
+                "p{}: line ends with a forbidden mark: {text}",
+                pi + 1
+            );
+        }
+    }
+}
+
+/// Whether a command-line judge is installed; when it is not, the check is skipped (or fails in CI).
+fn installed(name: &str) -> bool {
+    let ok = Command::new(name).arg("--version").output().is_ok()
+        || Command::new(name).arg("-v").output().is_ok();
+    if !ok {
+        missing(name);
+    }
+    ok
+}
+
+/// qpdf --check clean; pdffonts: every font embedded, subset, with ToUnicode.
+pub fn check_pdf_file(path: &Path) {
+    if installed("qpdf") {
+        let o = Command::new("qpdf")
+            .arg("--check")
+            .arg(path)
+            .output()
+            .expect("qpdf");
+        let s = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            o.status.success() && s.contains("No syntax or stream encoding errors"),
+            "qpdf: {s}"
+        );
+    }
+    if installed("pdffonts") {
+        let o = Command::new("pdffonts")
+            .arg(path)
+            .output()
+            .expect("pdffonts");
+        let s = String::from_utf8_lossy(&o.stdout);
+        for l in s.lines().skip(2) {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let n = f.len();
+            assert!(
+                n >= 7 && f[n - 5] == "yes" && f[n - 4] == "yes" && f[n - 3] == "yes",
+                "pdffonts: {l}"
+            );
+        }
+    }
+}
+
+/// The text layer of one page, or None when pdftotext is missing.
+pub fn pdftotext(path: &Path, page: usize) -> Option<String> {
+    if !installed("pdftotext") {
+        return None;
+    }
+    let p = page.to_string();
+    let o = Command::new("pdftotext")
+        .args(["-f", &p, "-l", &p, "-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&o.stdout).into_owned())
 }
