@@ -250,7 +250,7 @@ fn rank(role: Role, names: &FaceNames) -> Option<usize> {
 }
 
 /// The candidates that fit `role`, best first (family rank, then path, then face index).
-pub(super) fn ranked<'a>(role: Role, candidates: &'a [Candidate]) -> Vec<&'a Candidate> {
+pub(super) fn ranked(role: Role, candidates: &[Candidate]) -> Vec<&Candidate> {
     let mut fits: Vec<(usize, &Candidate)> = candidates
         .iter()
         .filter_map(|c| rank(role, &c.names).map(|r| (r, c)))
