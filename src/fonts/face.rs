@@ -198,7 +198,7 @@ impl Face {
     }
 }
 
-/// All characters mapped to a glyph other than .notdef, as the face itself looks them up.
+/// All characters that a Unicode cmap subtable maps to a glyph other than .notdef.
 fn coverage_of(face: &ttf_parser::Face<'_>) -> Vec<char> {
     let mut out = Vec::new();
     if let Some(cmap) = face.tables().cmap {
@@ -207,8 +207,8 @@ fn coverage_of(face: &ttf_parser::Face<'_>) -> Vec<char> {
                 continue;
             }
             sub.codepoints(|cp| {
-                if let Some(c) = char::from_u32(cp)
-                    && face.glyph_index(c).is_some_and(|g| g.0 != 0)
+                if sub.glyph_index(cp).is_some_and(|g| g.0 != 0)
+                    && let Some(c) = char::from_u32(cp)
                 {
                     out.push(c);
                 }

@@ -16,6 +16,9 @@ mod face;
 mod set;
 mod subset;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::PathBuf;
 
 pub use face::Face;

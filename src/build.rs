@@ -1,0 +1,152 @@
+//! build: the pipeline from a book folder to its outputs, stage by stage.
+//!
+//! Input: a [`BuildRequest`]. Output: the files written (atomically, and only when no stage reported an
+//! error), or `None`; every problem goes into the [`Diagnostics`] sink. `folio check` runs the same stages
+//! with `write: false`.
+
+use crate::config::{self, Overrides};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::doc::{Document, TextStyle};
+use crate::fonts::{FontSet, Role};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Epub,
+    Pdf,
+}
+
+impl Format {
+    pub const ALL: [Format; 2] = [Format::Epub, Format::Pdf];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Epub => "epub",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildRequest {
+    pub root: PathBuf,
+    pub overrides: Overrides,
+    /// Empty means every format.
+    pub formats: Vec<Format>,
+    /// `false` for `folio check`: run every stage, write nothing.
+    pub write: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Outputs {
+    pub written: Vec<PathBuf>,
+}
+
+/// Which font role sets each text style, in both outputs.
+pub fn role_for(style: TextStyle) -> Role {
+    match style {
+        TextStyle::Body => Role::Serif,
+        TextStyle::Heading | TextStyle::Strong => Role::SansBold,
+        TextStyle::Emph | TextStyle::Quote => Role::Kai,
+        TextStyle::Code => Role::Mono,
+    }
+}
+
+/// Run the pipeline. `stage` is told what is happening (for a progress display).
+pub fn build(req: &BuildRequest, diags: &mut Diagnostics, stage: &mut dyn FnMut(&str)) -> Option<Outputs> {
+    stage("reading book.toml");
+    let settings = config::load(&req.root, &req.overrides, diags)?;
+    stage("loading chapters");
+    let doc = crate::load::load(&settings, diags);
+    stage("resolving citations");
+    let refs = crate::refs::resolve(&settings, &doc, diags);
+    stage("loading fonts");
+    let fonts = match FontSet::resolve(&settings.fonts, &settings.root.join("fonts")) {
+        Ok((fonts, _picked)) => fonts,
+        Err(e) => {
+            diags.push(Diagnostic::error(e.to_string()).hint(
+                "install fonts-noto-cjk (Debian/Ubuntu) or set [fonts] serif = \"path/to/font.otf\" in book.toml",
+            ));
+            return None;
+        }
+    };
+    check_coverage(&doc, &fonts, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    let formats: BTreeSet<Format> =
+        if req.formats.is_empty() { Format::ALL.into_iter().collect() } else { req.formats.iter().copied().collect() };
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let path = |f: Format| settings.output.dir.join(format!("{}.{}", settings.output.name, f.extension()));
+    if formats.contains(&Format::Epub) || !req.write {
+        stage("writing EPUB");
+        let input = crate::epub::EpubInput { settings: &settings, doc: &doc, refs: &refs, fonts: &fonts };
+        match crate::epub::write(&input) {
+            Ok((bytes, warnings)) => {
+                diags.extend(warnings);
+                files.push((path(Format::Epub), bytes));
+            }
+            Err(e) => diags.push(Diagnostic::error(format!("EPUB: {e}"))),
+        }
+    }
+    if formats.contains(&Format::Pdf) || !req.write {
+        stage("typesetting PDF");
+        match crate::typeset::layout(&settings, &doc, &refs, &fonts) {
+            Ok(pages) => match crate::pdf::write(&settings, &pages, &fonts) {
+                Ok(bytes) => files.push((path(Format::Pdf), bytes)),
+                Err(e) => diags.push(Diagnostic::error(format!("PDF: {e}"))),
+            },
+            Err(e) => diags.push(Diagnostic::error(format!("PDF layout: {e}"))),
+        }
+    }
+    if diags.has_errors() || !req.write {
+        return (!diags.has_errors()).then(Outputs::default);
+    }
+    let mut out = Outputs::default();
+    for (path, bytes) in files {
+        stage("writing files");
+        match crate::files::write_atomic(&path, &bytes) {
+            Ok(()) => out.written.push(path),
+            Err(e) => {
+                diags.push(Diagnostic::error(e.to_string()));
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Characters that no font of their role (nor its fallbacks) covers: a warning listing each code point
+/// and where it first occurs. The writers draw a visible replacement.
+fn check_coverage(doc: &Document, fonts: &FontSet, diags: &mut Diagnostics) {
+    let mut missing: BTreeMap<char, Role> = BTreeMap::new();
+    for (style, chars) in crate::doc::chars_by_style(doc) {
+        let role = role_for(style);
+        for c in chars {
+            if !c.is_whitespace() && fonts.face_for_char(role, c).is_none() {
+                missing.entry(c).or_insert(role);
+            }
+        }
+    }
+    for (c, role) in missing {
+        let mut d = Diagnostic::warning(format!(
+            "no font covers '{c}' (U+{:04X}) for the {} role; it is shown as a replacement mark",
+            c as u32,
+            role.name()
+        ))
+        .hint(format!("set [fonts] {} to a font that has it, or add a fallback font", role.name()));
+        if let Some(span) = first_occurrence(doc, c, diags) {
+            d = d.at(span);
+        }
+        diags.push(d);
+    }
+}
+
+/// The first place a character occurs in the chapter sources.
+fn first_occurrence(doc: &Document, c: char, diags: &Diagnostics) -> Option<crate::diag::Span> {
+    doc.chapters.iter().find_map(|ch| {
+        let text = &diags.sources.get(ch.span.file).text;
+        text.find(c).map(|i| crate::diag::Span::new(ch.span.file, i..i + c.len_utf8()))
+    })
+}
