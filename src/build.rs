@@ -18,7 +18,8 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 2] = [Format::Epub, Format::Pdf];
+    /// The formats built when none is named (the PDF joins when its writer lands).
+    pub const ALL: [Format; 1] = [Format::Epub];
 
     pub fn extension(self) -> &'static str {
         match self {
@@ -54,7 +55,11 @@ pub fn role_for(style: TextStyle) -> Role {
 }
 
 /// Run the pipeline. `stage` is told what is happening (for a progress display).
-pub fn build(req: &BuildRequest, diags: &mut Diagnostics, stage: &mut dyn FnMut(&str)) -> Option<Outputs> {
+pub fn build(
+    req: &BuildRequest,
+    diags: &mut Diagnostics,
+    stage: &mut dyn FnMut(&str),
+) -> Option<Outputs> {
     stage("reading book.toml");
     let settings = config::load(&req.root, &req.overrides, diags)?;
     stage("loading chapters");
@@ -75,29 +80,32 @@ pub fn build(req: &BuildRequest, diags: &mut Diagnostics, stage: &mut dyn FnMut(
     if diags.has_errors() {
         return None;
     }
-    let formats: BTreeSet<Format> =
-        if req.formats.is_empty() { Format::ALL.into_iter().collect() } else { req.formats.iter().copied().collect() };
+    let formats: BTreeSet<Format> = if req.formats.is_empty() {
+        Format::ALL.into_iter().collect()
+    } else {
+        req.formats.iter().copied().collect()
+    };
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let path = |f: Format| settings.output.dir.join(format!("{}.{}", settings.output.name, f.extension()));
+    let path = |f: Format| {
+        settings
+            .output
+            .dir
+            .join(format!("{}.{}", settings.output.name, f.extension()))
+    };
     if formats.contains(&Format::Epub) || !req.write {
         stage("writing EPUB");
-        let input = crate::epub::EpubInput { settings: &settings, doc: &doc, refs: &refs, fonts: &fonts };
+        let input = crate::epub::EpubInput {
+            settings: &settings,
+            doc: &doc,
+            refs: &refs,
+            fonts: &fonts,
+        };
         match crate::epub::write(&input) {
             Ok((bytes, warnings)) => {
                 diags.extend(warnings);
                 files.push((path(Format::Epub), bytes));
             }
             Err(e) => diags.push(Diagnostic::error(format!("EPUB: {e}"))),
-        }
-    }
-    if formats.contains(&Format::Pdf) || !req.write {
-        stage("typesetting PDF");
-        match crate::typeset::layout(&settings, &doc, &refs, &fonts) {
-            Ok(pages) => match crate::pdf::write(&settings, &pages, &fonts) {
-                Ok(bytes) => files.push((path(Format::Pdf), bytes)),
-                Err(e) => diags.push(Diagnostic::error(format!("PDF: {e}"))),
-            },
-            Err(e) => diags.push(Diagnostic::error(format!("PDF layout: {e}"))),
         }
     }
     if diags.has_errors() || !req.write {
@@ -135,7 +143,10 @@ fn check_coverage(doc: &Document, fonts: &FontSet, diags: &mut Diagnostics) {
             c as u32,
             role.name()
         ))
-        .hint(format!("set [fonts] {} to a font that has it, or add a fallback font", role.name()));
+        .hint(format!(
+            "set [fonts] {} to a font that has it, or add a fallback font",
+            role.name()
+        ));
         if let Some(span) = first_occurrence(doc, c, diags) {
             d = d.at(span);
         }
@@ -147,6 +158,7 @@ fn check_coverage(doc: &Document, fonts: &FontSet, diags: &mut Diagnostics) {
 fn first_occurrence(doc: &Document, c: char, diags: &Diagnostics) -> Option<crate::diag::Span> {
     doc.chapters.iter().find_map(|ch| {
         let text = &diags.sources.get(ch.span.file).text;
-        text.find(c).map(|i| crate::diag::Span::new(ch.span.file, i..i + c.len_utf8()))
+        text.find(c)
+            .map(|i| crate::diag::Span::new(ch.span.file, i..i + c.len_utf8()))
     })
 }

@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "folio", version, about = "Markdown books to EPUB 3 and print PDF, with Chinese typography")]
+#[command(
+    name = "folio",
+    version,
+    about = "Markdown books to EPUB 3 and print PDF, with Chinese typography"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -64,7 +64,10 @@ pub enum InitError {
     #[error("{} already exists; folio init never overwrites files", .0.display())]
     Exists(PathBuf),
     #[error("cannot create {}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// The files of a new book, relative to its folder.
@@ -90,8 +93,10 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
     let mut written = Vec::new();
     for (rel, text) in files {
         let p = dir.join(rel);
-        crate::files::write_atomic(&p, text.as_bytes())
-            .map_err(|e| InitError::Io { path: p.clone(), source: std::io::Error::other(e.to_string()) })?;
+        crate::files::write_atomic(&p, text.as_bytes()).map_err(|e| InitError::Io {
+            path: p.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
         written.push(p);
     }
     Ok(written)

@@ -13,6 +13,7 @@
 //!
 //! Every stage reports problems into one [`diag::Diagnostics`] sink; nothing is printed below `main.rs`.
 
+mod build;
 pub mod config;
 pub mod diag;
 pub mod doc;
@@ -20,6 +21,9 @@ pub mod epub;
 pub mod files;
 pub mod fonts;
 pub mod highlight;
+pub mod init;
 pub mod load;
 pub mod refs;
 pub mod typeset;
+
+pub use build::{BuildRequest, Format, Outputs, build, role_for};

@@ -14,6 +14,7 @@
 mod assets;
 mod cover;
 mod css;
+pub use css::DEFAULT_CSS;
 mod fonts;
 mod nav;
 mod package;

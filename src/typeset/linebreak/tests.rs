@@ -1,0 +1,258 @@
+//! Property-style tests over random mixed paragraphs, and a size sanity test.
+
+use super::atoms::{atoms_from_str, model_width};
+use super::breaks::break_opportunities;
+use super::class::{can_end, can_start, classify};
+use super::{AtomKind, Options, Strictness, break_paragraph};
+
+/// A tiny deterministic PRNG (xorshift64*), so the test needs no crate and never flakes.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn pick<'a>(&mut self, xs: &'a [&'a str]) -> &'a str {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+const PIECES: &[&str] = &[
+    "一",
+    "二",
+    "三",
+    "中",
+    "文",
+    "字",
+    "排",
+    "版",
+    "汉",
+    "语",
+    "，",
+    "。",
+    "、",
+    "；",
+    "：",
+    "？",
+    "！",
+    "“",
+    "”",
+    "（",
+    "）",
+    "《",
+    "》",
+    "——",
+    "……",
+    "·",
+    "～",
+    "／",
+    "Rust",
+    "co-operation",
+    "12.5%",
+    "100 km",
+    "3.14",
+    " word ",
+    "A",
+    "々",
+    "https://example.com/a/b?x=1",
+    "中文",
+    "？！",
+    "abcdefghijklmnopqrstuvwxyz",
+    "—",
+    "的“",
+    "”然",
+    "7～10",
+];
+
+fn random_paragraph(rng: &mut Rng, len: usize) -> String {
+    let mut s = String::new();
+    while s.chars().count() < len {
+        s.push_str(rng.pick(PIECES));
+    }
+    s
+}
+
+fn check(text: &str, opts: &Options) {
+    let atoms = atoms_from_str(text, 10.0, model_width);
+    let cls = classify(&atoms);
+    let lines = break_paragraph(&atoms, opts);
+    let opp = break_opportunities(&atoms, opts);
+    let mut pos = 0;
+    for (li, l) in lines.iter().enumerate() {
+        // Every atom in exactly one line, in order; only glue/hard breaks between lines.
+        assert!(l.atoms.start >= pos, "{text}: line {li} overlaps");
+        for (k, a) in atoms.iter().enumerate().take(l.atoms.start).skip(pos) {
+            assert!(
+                matches!(
+                    a.kind,
+                    AtomKind::Space | AtomKind::Autospace | AtomKind::HardBreak
+                ),
+                "{text}: atom {k} lost before line {li}"
+            );
+        }
+        pos = l.atoms.end;
+        assert_eq!(l.x.len(), l.atoms.len());
+        assert_eq!(l.advance.len(), l.atoms.len());
+        assert_eq!(l.shift.len(), l.atoms.len());
+        if l.justified {
+            assert!(
+                (l.width - opts.measure).abs() < 0.01,
+                "{text}: line {li} width {} ≠ {}",
+                l.width,
+                opts.measure
+            );
+        }
+        if let Some(next) = lines.get(li + 1) {
+            // §1.2/§1.3 hold at every break, except around emergency pieces (set ragged).
+            let legal = opp.get(l.atoms.end).copied().unwrap_or(false);
+            let kinsoku_ok = match (l.atoms.end.checked_sub(1), cls.get(next.atoms.start)) {
+                // Inside a URL the §1.5 rules replace kinsoku.
+                (Some(last), Some(&first))
+                    if !l.atoms.is_empty()
+                        && !next.atoms.is_empty()
+                        && (!atoms[last].url || !atoms[next.atoms.start].url) =>
+                {
+                    can_end(cls[last], atoms[last].ch(), opts.strictness)
+                        && can_start(first, opts.strictness)
+                }
+                _ => true,
+            };
+            if !legal || !kinsoku_ok {
+                let shown: Vec<String> = lines
+                    .iter()
+                    .map(|l| super::atoms::render(&atoms[l.atoms.clone()]))
+                    .collect();
+                assert!(
+                    !l.justified,
+                    "{text}: line {li} ends at an illegal break but is justified: {opts:?} {shown:?}"
+                );
+            }
+        }
+    }
+    for (k, a) in atoms.iter().enumerate().skip(pos) {
+        assert!(
+            matches!(
+                a.kind,
+                AtomKind::Space | AtomKind::Autospace | AtomKind::HardBreak
+            ),
+            "{text}: atom {k} lost at end"
+        );
+    }
+    assert!(lines.last().is_none_or(|l| l.ends_paragraph));
+}
+
+#[test]
+fn random_paragraphs_keep_the_rules() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for round in 0..400 {
+        let len = 1 + (rng.next() % 120) as usize;
+        let text = random_paragraph(&mut rng, len);
+        let opts = Options {
+            measure: 10.0 * (3 + rng.next() % 25) as f32,
+            indent: if round % 2 == 0 { 20.0 } else { 0.0 },
+            strictness: [Strictness::Basic, Strictness::Gb, Strictness::Strict][round % 3],
+            hanging: round % 5 == 0,
+            justify: round % 7 != 0,
+        };
+        check(&text, &opts);
+    }
+}
+
+#[test]
+fn no_line_starts_or_ends_badly_in_plain_han_text() {
+    // No emergencies possible here: every line start/end must obey §1.2/§1.3 directly.
+    let mut rng = Rng(42);
+    let han: &[&str] = &[
+        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "，", "。", "“", "”", "（",
+        "）", "、", "？！", "——", "·",
+    ];
+    for _ in 0..200 {
+        let mut text = String::new();
+        for _ in 0..(5 + rng.next() % 80) {
+            text.push_str(rng.pick(han));
+        }
+        let atoms = atoms_from_str(&text, 1.0, model_width);
+        let cls = classify(&atoms);
+        let opts = Options {
+            measure: 8.0 + (rng.next() % 12) as f32,
+            ..Options::default()
+        };
+        let lines = break_paragraph(&atoms, &opts);
+        for (li, l) in lines.iter().enumerate() {
+            // Emergency pieces (a glued run of marks wider than the measure) are ragged.
+            let emergency =
+                !l.justified || lines.get(li.wrapping_sub(1)).is_some_and(|p| !p.justified);
+            if li > 0 && !emergency {
+                let c = cls[l.atoms.start];
+                assert!(
+                    can_start(c, Strictness::Gb),
+                    "{text}: line {li} starts with {c:?}"
+                );
+            }
+            if li + 1 < lines.len() && l.justified {
+                let c = cls[l.atoms.end - 1];
+                assert!(
+                    can_end(c, None, Strictness::Gb),
+                    "{text}: line {li} ends with {c:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn empty_and_degenerate_input() {
+    let opts = Options {
+        measure: 10.0,
+        ..Options::default()
+    };
+    assert!(break_paragraph(&[], &opts).is_empty());
+    for m in [0.0, -5.0, f32::NAN, f32::INFINITY, 0.3] {
+        let atoms = atoms_from_str("一二 abc，“好”↵↵x", 1.0, model_width);
+        let lines = break_paragraph(
+            &atoms,
+            &Options {
+                measure: m,
+                ..Options::default()
+            },
+        );
+        assert!(!lines.is_empty());
+    }
+}
+
+#[test]
+fn long_paragraph_is_sane() {
+    let mut rng = Rng(7);
+    let text = random_paragraph(&mut rng, 20_000);
+    let atoms = atoms_from_str(&text, 10.5, model_width);
+    let opts = Options {
+        measure: 304.5,
+        indent: 21.0,
+        ..Options::default()
+    };
+    let lines = break_paragraph(&atoms, &opts);
+    assert!(lines.len() > 100, "{} lines", lines.len());
+    check(&text, &opts);
+}
+
+/// Timing of a 200 000-character paragraph; run with
+/// `cargo test --release --lib linebreak::tests::timing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing_200k() {
+    let mut rng = Rng(11);
+    let text = random_paragraph(&mut rng, 200_000);
+    let atoms = atoms_from_str(&text, 10.5, model_width);
+    let opts = Options {
+        measure: 304.5,
+        indent: 21.0,
+        ..Options::default()
+    };
+    let t = std::time::Instant::now();
+    let lines = break_paragraph(&atoms, &opts);
+    let dt = t.elapsed();
+    println!("{} atoms → {} lines in {dt:?}", atoms.len(), lines.len());
+    assert!(lines.len() > 1000);
+}
