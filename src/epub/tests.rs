@@ -209,6 +209,7 @@ fn citations_use_their_marks_and_fall_back_to_keys() {
     let refs = Resolved {
         marks: vec![CiteMark {
             span: Span::new(FileId(0), 5..6),
+            prefix: "Grill 等".into(),
             text: "[1]".into(),
             superscript: true,
             targets: vec!["ref-a".into()],
@@ -226,7 +227,7 @@ fn citations_use_their_marks_and_fall_back_to_keys() {
     let (out, _) = render(vec![para(vec![cite("a", 5), cite("zz", 9)])], &refs);
     assert_eq!(
         out,
-        "<p><sup><a href=\"references.xhtml#ref-a\" id=\"cite-1\" class=\"cite\">[1]</a></sup><span class=\"cite\">[?zz]</span></p>\n"
+        "<p>Grill 等<sup><a href=\"references.xhtml#ref-a\" id=\"cite-1\" class=\"cite\">[1]</a></sup><span class=\"cite\">[?zz]</span></p>\n"
     );
 }
 
