@@ -579,7 +579,7 @@ fn epubcheck_reports_nothing() {
 }
 
 /// The repository's sample book (book.toml at the root): every chapter in, no warnings, < 1 MB,
-/// and the text is Chinese-clean (no U+3000 indents, no newline inside a paragraph's text).
+/// and the text is Chinese-clean (no U+3000 paragraph indents, no newline inside a paragraph's text).
 #[test]
 fn sample_book_is_small_and_clean() {
     let book = root();
@@ -609,7 +609,7 @@ fn sample_book_is_small_and_clean() {
             .find(|(n, _)| *n == name)
             .unwrap_or_else(|| panic!("{name}"));
         let text = String::from_utf8(data.clone()).unwrap();
-        assert!(!text.contains('\u{3000}'), "{name}: U+3000");
+        assert!(!text.contains("<p>\u{3000}"), "{name}: paragraph indented with U+3000");
         for p in text.split("<p>").skip(1) {
             let p = p.split("</p>").next().unwrap();
             assert!(
