@@ -505,10 +505,25 @@ fn every_feature_round_trips() {
     for (name, data) in fonts {
         assert!(name.ends_with(".otf") || name.ends_with(".ttf"));
         let face = rustybuzz::ttf_parser::Face::parse(data, 0).unwrap();
+        // Every glyph is a character the book draws (plus .notdef and a few shared forms).
+        let mut mapped = std::collections::BTreeSet::new();
+        if let Some(cmap) = face.tables().cmap {
+            for st in cmap.subtables {
+                st.codepoints(|c| {
+                    mapped.insert(c);
+                });
+            }
+        }
+        let glyphs = usize::from(face.number_of_glyphs());
         assert!(
-            face.number_of_glyphs() < 400,
-            "{name}: {} glyphs",
-            face.number_of_glyphs()
+            !mapped.is_empty() && glyphs <= mapped.len() + 8,
+            "{name}: {glyphs} glyphs for {} chars",
+            mapped.len()
+        );
+        assert!(
+            mapped.len() < 300,
+            "{name}: {} chars is not a subset",
+            mapped.len()
         );
         let css = get("OEBPS/styles/epub.css");
         assert!(css.contains(&format!("url(../{})", name.trim_start_matches("OEBPS/"))));
@@ -609,7 +624,10 @@ fn sample_book_is_small_and_clean() {
             .find(|(n, _)| *n == name)
             .unwrap_or_else(|| panic!("{name}"));
         let text = String::from_utf8(data.clone()).unwrap();
-        assert!(!text.contains("<p>\u{3000}"), "{name}: paragraph indented with U+3000");
+        assert!(
+            !text.contains("<p>\u{3000}"),
+            "{name}: paragraph indented with U+3000"
+        );
         for p in text.split("<p>").skip(1) {
             let p = p.split("</p>").next().unwrap();
             assert!(
@@ -625,4 +643,33 @@ fn sample_book_is_small_and_clean() {
                 .any(|(n, _)| n == "OEBPS/text/references.xhtml")
         );
     }
+}
+
+#[test]
+fn uncovered_characters_are_reported() {
+    let s = settings(book_dir());
+    let doc = Document {
+        chapters: vec![chapter(
+            "ch01",
+            Matter::Body,
+            "标题",
+            vec![para(vec![t("笑\u{1F600}与\u{E000}")])],
+            vec![],
+        )],
+    };
+    let refs = Resolved::default();
+    let (fonts, _) = FontSet::resolve(&BTreeMap::new(), &root().join("fonts")).unwrap();
+    let (_, warnings) = write(&EpubInput {
+        settings: &s,
+        doc: &doc,
+        refs: &refs,
+        fonts: &fonts,
+    })
+    .unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].message.contains("U+1F600") && warnings[0].message.contains("U+E000"),
+        "{}",
+        warnings[0].message
+    );
 }
