@@ -309,6 +309,7 @@ pub fn sample() -> (Document, Resolved) {
     };
     let mark = |n: usize, key: &str| CiteMark {
         span: sp(),
+        prefix: String::new(),
         text: format!("[{n}]"),
         superscript: true,
         targets: vec![format!("ref-{key}")],
@@ -353,6 +354,7 @@ pub fn sample() -> (Document, Resolved) {
             "ch01-ardm".into(),
             vec![RefText::Plain("HOOGEBOOM E. ARDM[C]. 2022.".into())],
         )],
+        unused_keys: vec![],
     };
     (doc, refs)
 }
@@ -503,10 +505,25 @@ fn every_feature_round_trips() {
     for (name, data) in fonts {
         assert!(name.ends_with(".otf") || name.ends_with(".ttf"));
         let face = rustybuzz::ttf_parser::Face::parse(data, 0).unwrap();
+        // Every glyph is a character the book draws (plus .notdef and a few shared forms).
+        let mut mapped = std::collections::BTreeSet::new();
+        if let Some(cmap) = face.tables().cmap {
+            for st in cmap.subtables {
+                st.codepoints(|c| {
+                    mapped.insert(c);
+                });
+            }
+        }
+        let glyphs = usize::from(face.number_of_glyphs());
         assert!(
-            face.number_of_glyphs() < 400,
-            "{name}: {} glyphs",
-            face.number_of_glyphs()
+            !mapped.is_empty() && glyphs <= mapped.len() + 8,
+            "{name}: {glyphs} glyphs for {} chars",
+            mapped.len()
+        );
+        assert!(
+            mapped.len() < 300,
+            "{name}: {} chars is not a subset",
+            mapped.len()
         );
         let css = get("OEBPS/styles/epub.css");
         assert!(css.contains(&format!("url(../{})", name.trim_start_matches("OEBPS/"))));
@@ -574,4 +591,85 @@ fn epubcheck_reports_nothing() {
     assert_eq!(messages, 0, "{text}");
     assert!(text.contains("No errors or warnings detected"), "{text}");
     assert!(out.status.success(), "{text}");
+}
+
+/// The repository's sample book (book.toml at the root): every chapter in, no warnings, < 1 MB,
+/// and the text is Chinese-clean (no U+3000 paragraph indents, no newline inside a paragraph's text).
+#[test]
+fn sample_book_is_small_and_clean() {
+    let book = root();
+    if !book.join("book.toml").exists() {
+        eprintln!("no sample book: skipped");
+        return;
+    }
+    let mut diags = folio::diag::Diagnostics::default();
+    let s = folio::config::load(&book, &Default::default(), &mut diags).expect("book.toml");
+    let doc = folio::load::load(&s, &mut diags);
+    let refs = folio::refs::resolve(&s, &doc, &mut diags);
+    let (fonts, _) = FontSet::resolve(&s.fonts, &book.join("fonts")).unwrap();
+    let (bytes, warnings) = write(&EpubInput {
+        settings: &s,
+        doc: &doc,
+        refs: &refs,
+        fonts: &fonts,
+    })
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(bytes.len() < 1_000_000, "{} bytes", bytes.len());
+    let files = entries(&bytes);
+    for ch in &doc.chapters {
+        let name = format!("OEBPS/text/{}.xhtml", ch.id);
+        let (_, data) = files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        let text = String::from_utf8(data.clone()).unwrap();
+        assert!(
+            !text.contains("<p>\u{3000}"),
+            "{name}: paragraph indented with U+3000"
+        );
+        for p in text.split("<p>").skip(1) {
+            let p = p.split("</p>").next().unwrap();
+            assert!(
+                !p.contains('\n') || p.contains("<pre"),
+                "{name}: newline in paragraph {p:?}"
+            );
+        }
+    }
+    if !refs.entries.is_empty() {
+        assert!(
+            files
+                .iter()
+                .any(|(n, _)| n == "OEBPS/text/references.xhtml")
+        );
+    }
+}
+
+#[test]
+fn uncovered_characters_are_reported() {
+    let s = settings(book_dir());
+    let doc = Document {
+        chapters: vec![chapter(
+            "ch01",
+            Matter::Body,
+            "标题",
+            vec![para(vec![t("笑\u{1F600}与\u{E000}")])],
+            vec![],
+        )],
+    };
+    let refs = Resolved::default();
+    let (fonts, _) = FontSet::resolve(&BTreeMap::new(), &root().join("fonts")).unwrap();
+    let (_, warnings) = write(&EpubInput {
+        settings: &s,
+        doc: &doc,
+        refs: &refs,
+        fonts: &fonts,
+    })
+    .unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].message.contains("U+1F600") && warnings[0].message.contains("U+E000"),
+        "{}",
+        warnings[0].message
+    );
 }

@@ -249,9 +249,9 @@ fn paint(
             continue;
         }
         let px = img.get_pixel_mut(gx as u32, gy as u32);
-        for k in 0..3 {
-            let v = f32::from(px.0[k]) * (1.0 - cov) + f32::from(color[k]) * cov;
-            px.0[k] = v.round().clamp(0.0, 255.0) as u8;
+        for (dst, &src) in px.0.iter_mut().zip(&color) {
+            let v = f32::from(*dst) * (1.0 - cov) + f32::from(src) * cov;
+            *dst = v.round().clamp(0.0, 255.0) as u8;
         }
     }
 }

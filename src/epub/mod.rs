@@ -16,6 +16,7 @@ mod cover;
 mod css;
 pub use css::DEFAULT_CSS;
 mod fonts;
+mod markup;
 mod nav;
 mod package;
 mod pages;
@@ -169,6 +170,7 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
     }
     // Generated text, by the style it is set in.
     for m in &refs.marks {
+        add(TextStyle::Body, &m.prefix);
         add(TextStyle::Body, &m.text);
     }
     for e in &refs.entries {

@@ -189,14 +189,22 @@ pub fn references(
             p.push(text(" "));
         }
         p = p.children(ref_text(&e.text));
-        if let Some((chapter, anchor)) = &e.first_cited
-            && let Some(file) = files.get(chapter)
-            && ids.get(chapter).is_some_and(|s| s.contains(anchor))
-        {
+        // An empty anchor means the paper header of the chapter (`cite:` in its front matter).
+        let back = e.first_cited.as_ref().and_then(|(chapter, anchor)| {
+            let file = files.get(chapter)?;
+            if anchor.is_empty() {
+                Some(file.clone())
+            } else {
+                ids.get(chapter)
+                    .is_some_and(|s| s.contains(anchor))
+                    .then(|| format!("{file}#{anchor}"))
+            }
+        });
+        if let Some(href) = back {
             p.push(text(" "));
             p.push(
                 el("a")
-                    .attr("href", format!("{file}#{anchor}"))
+                    .attr("href", href)
                     .attr("class", "ref-back")
                     .attr("role", "doc-backlink")
                     .attr("title", labels.back)

@@ -5,10 +5,11 @@
 //! [`Assets`], problems (unknown link targets, missing images) become warnings.
 
 use super::assets::Assets;
+pub use super::markup::{code_block, is_latin, note_marker, ref_text, url_href};
 use super::xhtml::{Element, Node, el, text};
 use crate::diag::Diagnostic;
 use crate::doc::{Align, Block, Chapter, Citation, Document, Image, Inline, LinkTarget};
-use crate::refs::{RefText, Resolved};
+use crate::refs::Resolved;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What every chapter needs to know about the whole book.
@@ -72,17 +73,6 @@ fn heading_ids(blocks: &[Block]) -> BTreeSet<String> {
         }
     }
     out
-}
-
-/// The circled footnote marker for note `n` (1-based): ①–⑳, ㉑–㊿, then `(51)`.
-pub fn note_marker(n: usize) -> String {
-    let c = match n {
-        1..=20 => char::from_u32(0x2460 + n as u32 - 1),
-        21..=35 => char::from_u32(0x3251 + n as u32 - 21),
-        36..=50 => char::from_u32(0x32B1 + n as u32 - 36),
-        _ => None,
-    };
-    c.map(String::from).unwrap_or_else(|| format!("({n})"))
 }
 
 /// Rendering state for one chapter.
@@ -294,7 +284,7 @@ impl<'b, 'a> ChapterCtx<'b, 'a> {
                 Inline::Link {
                     target, content, ..
                 } => out.push(self.link(target, content)),
-                Inline::Cite(c) => out.push(self.cite(c)),
+                Inline::Cite(c) => out.extend(self.cite(c)),
                 Inline::FootnoteRef { index, span } => {
                     let Some(count) = self.note_refs.get(*index).copied() else {
                         self.diags.push(
@@ -370,7 +360,9 @@ impl<'b, 'a> ChapterCtx<'b, 'a> {
         }
     }
 
-    fn cite(&mut self, c: &Citation) -> Node {
+    /// A citation: its words before the mark (narrative numeric citations), then the mark linked to
+    /// its first reference entry, in `<sup>` when the style wants superscript.
+    fn cite(&mut self, c: &Citation) -> Vec<Node> {
         let refs = self.book.refs;
         let by_index = self
             .book
@@ -381,105 +373,35 @@ impl<'b, 'a> ChapterCtx<'b, 'a> {
         let mark = by_index.or_else(|| refs.marks.iter().find(|m| m.span == c.span));
         let Some(mark) = mark else {
             let keys: Vec<&str> = c.items.iter().map(|i| i.key.as_str()).collect();
-            return el("span")
-                .attr("class", "cite")
-                .text(format!("[?{}]", keys.join(",")))
-                .into();
+            let fallback = format!("[?{}]", keys.join(","));
+            return vec![el("span").attr("class", "cite").text(fallback).into()];
         };
-        let mut a = el("a");
-        let target = mark
-            .targets
-            .iter()
-            .find(|t| self.book.entry_anchors.contains(*t));
-        if let (Some(file), Some(target)) = (self.book.references_file, target) {
-            a = a.attr("href", format!("{file}#{target}"));
+        let mut out = Vec::new();
+        if !mark.prefix.is_empty() {
+            out.push(text(mark.prefix.clone()));
         }
-        if !self.in_link {
+        let node: Node = if self.in_link {
+            el("span").text(mark.text.clone()).into()
+        } else {
+            let mut a = el("a");
+            let target = mark
+                .targets
+                .iter()
+                .find(|t| self.book.entry_anchors.contains(*t));
+            if let (Some(file), Some(target)) = (self.book.references_file, target) {
+                a = a.attr("href", format!("{file}#{target}"));
+            }
             let id = self.unique_id(&mark.anchor);
             if id == mark.anchor {
                 a = a.attr("id", id);
             }
-        }
-        let a = a.attr("class", "cite").text(mark.text.clone());
-        let node: Node = if self.in_link {
-            el("span").text(mark.text.clone()).into()
-        } else {
-            a.into()
+            a.attr("class", "cite").text(mark.text.clone()).into()
         };
-        if mark.superscript {
+        out.push(if mark.superscript {
             el("sup").child(node).into()
         } else {
             node
-        }
+        });
+        out
     }
-}
-
-/// A URL as an `href`: spaces and other characters no URL may hold are percent-encoded.
-pub fn url_href(url: &str) -> String {
-    let mut out = String::new();
-    for c in url.trim().chars() {
-        match c {
-            ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => {
-                out.push_str(&format!("%{:02X}", c as u32))
-            }
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A fenced code block with syntax colours as inline `style`s.
-pub fn code_block(code: &str, lang: Option<&str>) -> Element {
-    let mut inner = el("code");
-    for (n, line) in crate::highlight::highlight(code, lang)
-        .into_iter()
-        .enumerate()
-    {
-        if n > 0 {
-            inner.push(text("\n"));
-        }
-        for span in line {
-            if span.color == crate::highlight::FOREGROUND && !span.bold && !span.italic {
-                inner.push(text(span.text));
-                continue;
-            }
-            let mut style = format!("color:{}", span.color.hex());
-            if span.bold {
-                style.push_str(";font-weight:bold");
-            }
-            if span.italic {
-                style.push_str(";font-style:italic");
-            }
-            inner.push(el("span").attr("style", style).text(span.text));
-        }
-    }
-    let mut pre = el("pre").attr("class", "code");
-    if let Some(l) = lang.filter(|l| !l.trim().is_empty()) {
-        pre = pre.attr("data-lang", l.trim());
-    }
-    pre.child(inner)
-}
-
-/// Formatted reference text (plain, italic and link runs).
-pub fn ref_text(parts: &[RefText]) -> Vec<Node> {
-    parts
-        .iter()
-        .map(|p| match p {
-            RefText::Plain(s) => text(s.clone()),
-            RefText::Italic(s) => el("i").text(s.clone()).into(),
-            RefText::Link { text: t, url } => el("a")
-                .attr("href", url_href(url))
-                .attr("class", "url")
-                .text(t.clone())
-                .into(),
-        })
-        .collect()
-}
-
-/// True when `s` has Latin letters and no CJK (or other non-Latin) characters: an English title.
-pub fn is_latin(s: &str) -> bool {
-    s.chars().any(|c| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| (c as u32) < 0x0250 || ('\u{2000}'..='\u{206f}').contains(&c))
 }
