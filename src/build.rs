@@ -6,7 +6,7 @@
 
 use crate::config::{self, Overrides};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::doc::{Document, TextStyle};
+use crate::doc::Document;
 use crate::fonts::{FontSet, Role};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -41,16 +41,6 @@ pub struct BuildRequest {
 #[derive(Debug, Default)]
 pub struct Outputs {
     pub written: Vec<PathBuf>,
-}
-
-/// Which font role sets each text style, in both outputs.
-pub fn role_for(style: TextStyle) -> Role {
-    match style {
-        TextStyle::Body => Role::Serif,
-        TextStyle::Heading | TextStyle::Strong => Role::SansBold,
-        TextStyle::Emph | TextStyle::Quote => Role::Kai,
-        TextStyle::Code => Role::Mono,
-    }
 }
 
 /// Run the pipeline. `stage` is told what is happening (for a progress display).
@@ -143,7 +133,7 @@ pub fn build(
 fn check_coverage(doc: &Document, fonts: &FontSet, diags: &mut Diagnostics) {
     let mut missing: BTreeMap<char, Role> = BTreeMap::new();
     for (style, chars) in crate::doc::chars_by_style(doc) {
-        let role = role_for(style);
+        let role = crate::fonts::role_for_style(style);
         for c in chars {
             if !c.is_whitespace() && fonts.face_for_char(role, c).is_none() {
                 missing.entry(c).or_insert(role);

@@ -27,4 +27,4 @@ pub mod pdf;
 pub mod refs;
 pub mod typeset;
 
-pub use build::{BuildRequest, Format, Outputs, build, role_for};
+pub use build::{BuildRequest, Format, Outputs, build};

@@ -227,3 +227,14 @@ impl Document {
         out
     }
 }
+
+/// The circled footnote marker for note `n` (1-based; typography.md §7), in both outputs: ①–⑳, ㉑–㊿, then `(51)`.
+pub fn note_marker(n: usize) -> String {
+    let c = match n {
+        1..=20 => char::from_u32(0x2460 + n as u32 - 1),
+        21..=35 => char::from_u32(0x3251 + n as u32 - 21),
+        36..=50 => char::from_u32(0x32B1 + n as u32 - 36),
+        _ => None,
+    };
+    c.map(String::from).unwrap_or_else(|| format!("({n})"))
+}

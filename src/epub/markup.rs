@@ -2,18 +2,8 @@
 //! blocks, formatted reference text, and the test for English-only titles.
 
 use super::xhtml::{Element, Node, el, text};
+pub use crate::doc::note_marker;
 use crate::refs::RefText;
-
-/// The circled footnote marker for note `n` (1-based): ①–⑳, ㉑–㊿, then `(51)`.
-pub fn note_marker(n: usize) -> String {
-    let c = match n {
-        1..=20 => char::from_u32(0x2460 + n as u32 - 1),
-        21..=35 => char::from_u32(0x3251 + n as u32 - 21),
-        36..=50 => char::from_u32(0x32B1 + n as u32 - 36),
-        _ => None,
-    };
-    c.map(String::from).unwrap_or_else(|| format!("({n})"))
-}
 
 /// A URL as an `href`: spaces and other characters no URL may hold are percent-encoded.
 pub fn url_href(url: &str) -> String {

@@ -26,8 +26,6 @@ mod xhtml;
 #[cfg(test)]
 mod tests;
 
-pub use fonts::role_for_style;
-
 use crate::diag::Diagnostic;
 use crate::doc::{Matter, TextStyle};
 use nav::NavEntry;

@@ -289,10 +289,16 @@ fn markers_titles_and_urls() {
 #[test]
 fn styles_map_to_roles() {
     use crate::fonts::Role;
-    assert_eq!(super::role_for_style(TextStyle::Body), Role::Serif);
-    assert_eq!(super::role_for_style(TextStyle::Heading), Role::SansBold);
-    assert_eq!(super::role_for_style(TextStyle::Strong), Role::SansBold);
-    assert_eq!(super::role_for_style(TextStyle::Emph), Role::Kai);
-    assert_eq!(super::role_for_style(TextStyle::Quote), Role::Kai);
-    assert_eq!(super::role_for_style(TextStyle::Code), Role::Mono);
+    assert_eq!(crate::fonts::role_for_style(TextStyle::Body), Role::Serif);
+    assert_eq!(
+        crate::fonts::role_for_style(TextStyle::Heading),
+        Role::SansBold
+    );
+    assert_eq!(
+        crate::fonts::role_for_style(TextStyle::Strong),
+        Role::SansBold
+    );
+    assert_eq!(crate::fonts::role_for_style(TextStyle::Emph), Role::Kai);
+    assert_eq!(crate::fonts::role_for_style(TextStyle::Quote), Role::Kai);
+    assert_eq!(crate::fonts::role_for_style(TextStyle::Code), Role::Mono);
 }

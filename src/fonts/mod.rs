@@ -19,6 +19,7 @@ mod subset;
 #[cfg(test)]
 mod tests;
 
+use crate::doc::TextStyle;
 use std::path::PathBuf;
 
 pub use face::Face;
@@ -123,4 +124,14 @@ pub enum FontError {
     NoCjkFont { role: Role },
     #[error("cannot subset font {family}: {message}")]
     Subset { family: String, message: String },
+}
+
+/// The font role each text style is set in (typography.md §6).
+pub fn role_for_style(style: TextStyle) -> Role {
+    match style {
+        TextStyle::Body => Role::Serif,
+        TextStyle::Heading | TextStyle::Strong => Role::SansBold,
+        TextStyle::Emph | TextStyle::Quote => Role::Kai,
+        TextStyle::Code => Role::Mono,
+    }
 }

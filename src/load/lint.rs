@@ -166,7 +166,7 @@ mod tests {
             hints("看(注意)吧"),
             [
                 "ASCII `(` in Chinese text@3",
-                "ASCII `)` in Chinese text@13"
+                "ASCII `)` in Chinese text@10"
             ]
         );
         assert!(

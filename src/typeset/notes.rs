@@ -23,17 +23,6 @@ pub fn note_size(body: f32) -> f32 {
     }
 }
 
-/// The printed marker of note `n` on a page: ①…⑳, ㉑…㉟, ㊱…㊿, then (n).
-pub fn marker_text(n: usize) -> String {
-    let c = match n {
-        1..=20 => char::from_u32(0x2460 + n as u32 - 1),
-        21..=35 => char::from_u32(0x3251 + n as u32 - 21),
-        36..=50 => char::from_u32(0x32B1 + n as u32 - 36),
-        _ => None,
-    };
-    c.map(String::from).unwrap_or_else(|| format!("({n})"))
-}
-
 /// Lays out the footnotes of chapter `index` into `ctx.notes`.
 pub fn layout_chapter(ctx: &mut Ctx, index: usize, ch: &Chapter) -> Result<(), TypesetError> {
     let size = note_size(ctx.body);
@@ -89,7 +78,7 @@ impl NoteSource for NoteDrawer<'_> {
     }
 
     fn marker(&mut self, number: usize, at: Point, in_note: bool) -> Vec<Item> {
-        let text = marker_text(number);
+        let text = crate::doc::note_marker(number);
         let size = if in_note {
             note_size(self.body)
         } else {
