@@ -447,7 +447,7 @@ fn every_feature_round_trips() {
         ]
     );
     let nav = get("OEBPS/text/nav.xhtml");
-    assert!(nav.contains("<a href=\"ch01-ardm.xhtml\">Autoregressive Diffusion Models</a><ol><li><a href=\"ch01-ardm.xhtml#方法\">方法</a></li>"));
+    assert!(nav.contains("<a href=\"ch01-ardm.xhtml\" lang=\"en\" xml:lang=\"en\">Autoregressive Diffusion Models</a><ol><li><a href=\"ch01-ardm.xhtml#方法\">方法</a></li>"));
     assert!(nav.contains("<a href=\"references.xhtml\">参考文献</a>"));
     assert!(
         nav.contains("epub:type=\"landmarks\"")
