@@ -10,7 +10,7 @@ fn main() {
         }
         std::process::exit(1);
     };
-    let doc = folio::load::load(&settings, &mut diags);
+    let doc = folio::load::load(&settings, &mut diags, false);
     for (i, ch) in doc.chapters.iter().enumerate() {
         if only.is_none_or(|o| o == i) {
             println!("{ch:#?}");

@@ -31,7 +31,7 @@ FONTS = [
      "Noto Serif CJK SC", "Regular", "serif"),
     ("NotoSansCJKsc-Bold.otf", f"{NOTO}/NotoSansCJK-Bold.ttc",
      "Noto Sans CJK SC", "Bold", "sans-bold"),
-    ("LXGWWenKai-Regular.ttf", f"{WENKAI}/LXGWWenKai-Regular.ttf",
+    ("WenKaiGB-Regular.ttf", f"{WENKAI}/LXGWWenKai-Regular.ttf",
      "LXGW WenKai", "Regular", "kai"),
     ("NotoSansMonoCJKsc-Regular.otf", f"{NOTO}/NotoSansCJK-Regular.ttc",
      "Noto Sans Mono CJK SC", "Regular", "mono"),
@@ -49,6 +49,32 @@ EXTRA_RANGES = [
 ]
 
 COVERAGE_FILE = "coverage-unicodes.txt"
+
+# LXGW WenKai reserves the font names "LXGW" and "霞鹜" (OFL 1.1 with Reserved Font Names). A subset is
+# a Modified Version, which may not use them: the subset is renamed. Copyright, licence and
+# description records (which credit the original) are kept unchanged.
+RENAMES = {
+    "WenKaiGB-Regular.ttf": [("LXGW WenKai", "WenKai GB"), ("LXGWWenKai", "WenKaiGB"),
+                             ("霞鹜文楷", "文楷 GB"), ("霞鹜", ""), ("LXGW", "")],
+}
+NAME_IDS_RENAMED = (1, 3, 4, 6, 16, 17, 18, 21, 22)
+
+
+def rename(path, pairs):
+    font = TTFont(path)
+    for rec in font["name"].names:
+        if rec.nameID not in NAME_IDS_RENAMED:
+            continue
+        text = rec.toUnicode()
+        for old, new in pairs:
+            text = text.replace(old, new)
+        rec.string = text.strip()
+    font.save(path)
+    font = TTFont(path)
+    for rec in font["name"].names:
+        if rec.nameID in NAME_IDS_RENAMED:
+            text = rec.toUnicode()
+            assert "LXGW" not in text and "霞鹜" not in text, (rec.nameID, text)
 
 
 def gb2312_codepoints():
@@ -141,6 +167,8 @@ def main():
         subprocess.run([sys.executable, "-m", "fontTools.subset", *args[1:]],
                        cwd=HERE, check=True)
         path = os.path.join(HERE, out)
+        if out in RENAMES:
+            rename(path, RENAMES[out])
         font = TTFont(path, lazy=True)
         cmap = font.getBestCmap()
         missing = [cp for cp in cps if cp not in cmap]

@@ -18,8 +18,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// The formats built when none is named (the PDF joins when its writer lands).
-    pub const ALL: [Format; 1] = [Format::Epub];
+    pub const ALL: [Format; 2] = [Format::Epub, Format::Pdf];
 
     pub fn extension(self) -> &'static str {
         match self {
@@ -63,9 +62,13 @@ pub fn build(
     stage("reading book.toml");
     let settings = config::load(&req.root, &req.overrides, diags)?;
     stage("loading chapters");
-    let doc = crate::load::load(&settings, diags);
+    let doc = crate::load::load(&settings, diags, !req.write);
     stage("resolving citations");
     let refs = crate::refs::resolve(&settings, &doc, diags);
+    if !req.write {
+        // `folio check` also lists bibliography entries nothing cites.
+        diags.extend(refs.unused());
+    }
     stage("loading fonts");
     let fonts = match FontSet::resolve(&settings.fonts, &settings.root.join("fonts")) {
         Ok((fonts, _picked)) => fonts,
@@ -106,6 +109,16 @@ pub fn build(
                 files.push((path(Format::Epub), bytes));
             }
             Err(e) => diags.push(Diagnostic::error(format!("EPUB: {e}"))),
+        }
+    }
+    if formats.contains(&Format::Pdf) || !req.write {
+        stage("typesetting PDF");
+        match crate::typeset::layout(&settings, &doc, &refs, &fonts) {
+            Ok(pages) => match crate::pdf::write(&settings, &pages, &fonts) {
+                Ok(bytes) => files.push((path(Format::Pdf), bytes)),
+                Err(e) => diags.push(Diagnostic::error(format!("PDF: {e}"))),
+            },
+            Err(e) => diags.push(Diagnostic::error(format!("PDF layout: {e}"))),
         }
     }
     if diags.has_errors() || !req.write {

@@ -23,6 +23,7 @@ pub mod fonts;
 pub mod highlight;
 pub mod init;
 pub mod load;
+pub mod pdf;
 pub mod refs;
 pub mod typeset;
 

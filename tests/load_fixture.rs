@@ -11,7 +11,7 @@ fn load(book: &str) -> (Document, Diagnostics) {
         .join(book);
     let mut diags = Diagnostics::default();
     let settings = config::load(&root, &Overrides::default(), &mut diags).expect("settings");
-    let doc = folio::load::load(&settings, &mut diags);
+    let doc = folio::load::load(&settings, &mut diags, false);
     (doc, diags)
 }
 

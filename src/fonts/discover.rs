@@ -200,6 +200,7 @@ fn wanted(role: Role) -> (&'static [&'static str], bool) {
     ];
     const KAI: &[&str] = &[
         "lxgw wenkai",
+        "wenkai gb",
         "lxgw wenkai screen",
         "ar pl kaitim gb",
         "ar pl ukai cn",

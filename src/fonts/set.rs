@@ -52,8 +52,9 @@ fn slot(role: Role) -> usize {
 
 impl FontSet {
     /// `configured`: roles set in book.toml. `book_fonts_dir`: the book's `fonts/` folder (may
-    /// not exist). Roles not configured are looked up in `book_fonts_dir`, then in the system
-    /// font folders; a role found nowhere uses its [`Role::fallbacks`]. Fails with
+    /// not exist). Roles not configured are looked up in `book_fonts_dir`; only when neither
+    /// gives a serif or sans face are the system font folders searched (so a book that ships its
+    /// fonts builds identically everywhere); a role found nowhere uses its [`Role::fallbacks`]. Fails with
     /// [`FontError::NoCjkFont`] when no serif or sans face at all is found, and with the load
     /// error of a configured font that cannot be used.
     pub fn resolve(
@@ -78,32 +79,34 @@ impl FontSet {
                 by_role[slot(role)] = Some(loader.load(spec)?);
             }
         }
-        let mut book: Option<Vec<Candidate>> = None;
-        let mut system: Option<Vec<Candidate>> = None;
+        let book = if book_fonts_dir.is_dir() {
+            discover::scan(&[book_fonts_dir.to_path_buf()])
+        } else {
+            Vec::new()
+        };
         for role in Role::ALL {
-            if by_role[slot(role)].is_some() {
-                continue;
-            }
-            let book = book.get_or_insert_with(|| {
-                if book_fonts_dir.is_dir() {
-                    discover::scan(&[book_fonts_dir.to_path_buf()])
-                } else {
-                    Vec::new()
-                }
-            });
-            if let Some(id) = loader.first_loadable(discover::ranked(role, book)) {
+            if by_role[slot(role)].is_none()
+                && let Some(id) = loader.first_loadable(discover::ranked(role, &book))
+            {
                 by_role[slot(role)] = Some(id);
                 how[slot(role)] = PickedHow::BookFolder;
-                continue;
             }
-            let system = system.get_or_insert_with(|| discover::scan(system_dirs));
-            if let Some(id) = loader.first_loadable(discover::ranked(role, system)) {
-                by_role[slot(role)] = Some(id);
-                how[slot(role)] = PickedHow::System;
+        }
+        // A book that brings a body or heading face is self-contained: its other roles fall back to its
+        // own faces, so it builds the same on every machine. Only a book without one borrows system fonts.
+        let cjk = [Role::Serif, Role::SerifBold, Role::Sans, Role::SansBold];
+        if cjk.iter().all(|&r| by_role[slot(r)].is_none()) {
+            let system = discover::scan(system_dirs);
+            for role in Role::ALL {
+                if by_role[slot(role)].is_none()
+                    && let Some(id) = loader.first_loadable(discover::ranked(role, &system))
+                {
+                    by_role[slot(role)] = Some(id);
+                    how[slot(role)] = PickedHow::System;
+                }
             }
         }
 
-        let cjk = [Role::Serif, Role::SerifBold, Role::Sans, Role::SansBold];
         if cjk.iter().all(|&r| by_role[slot(r)].is_none()) {
             return Err(FontError::NoCjkFont { role: Role::Serif });
         }

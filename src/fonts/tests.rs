@@ -11,7 +11,7 @@ use super::*;
 
 const SERIF: &str = "NotoSerifCJKsc-Regular.otf";
 const SANS_BOLD: &str = "NotoSansCJKsc-Bold.otf";
-const KAI: &str = "LXGWWenKai-Regular.ttf";
+const KAI: &str = "WenKaiGB-Regular.ttf";
 const MONO: &str = "NotoSansMonoCJKsc-Regular.otf";
 const SYSTEM_TTC: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
 const SAMPLE: &str = "永和九年，岁在癸丑ABC";
@@ -56,7 +56,7 @@ fn loads_each_repo_face() {
     let cases = [
         (SERIF, "Noto Serif CJK SC", "Regular", true),
         (SANS_BOLD, "Noto Sans CJK SC", "Bold", true),
-        (KAI, "LXGW WenKai", "Regular", false),
+        (KAI, "WenKai GB", "Regular", false),
         (MONO, "Noto Sans Mono CJK SC", "Regular", true),
     ];
     for (file, family, style, cff) in cases {

@@ -118,6 +118,7 @@ pub struct Builder<'a> {
     warned_depth: bool,
     /// Open frames per [`Nest`] kind: block containers, inline markup, skipped HTML.
     depth: [usize; 3],
+    lint: bool,
 }
 
 fn frame(kind: FrameKind, start: usize) -> Frame {
@@ -169,7 +170,8 @@ fn cjk_friendly(body: &str) -> (String, HashMap<char, char>) {
     (out, swaps)
 }
 
-pub fn parse(body: &str, base: usize, file: FileId) -> Parsed {
+/// Parse a chapter body. With `lint`, Chinese typography lints are reported too (`folio check`).
+pub fn parse(body: &str, base: usize, file: FileId, lint: bool) -> Parsed {
     let (text, swaps) = cjk_friendly(body);
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
@@ -189,6 +191,7 @@ pub fn parse(body: &str, base: usize, file: FileId) -> Parsed {
         pending_caption: None,
         warned_depth: false,
         depth: [0; 3],
+        lint,
     };
     for (event, range) in Parser::new_ext(&text, opts).into_offset_iter() {
         b.event(event, range);
@@ -285,6 +288,14 @@ impl Builder<'_> {
                 {
                     text.push_str(&t);
                     return;
+                }
+                let in_link = self
+                    .stack
+                    .iter()
+                    .any(|f| matches!(f.kind, FrameKind::Link { .. } | FrameKind::Image { .. }));
+                if self.lint && !in_link {
+                    let t = self.unswap(&t);
+                    super::lint::lint(&t, self.base + range.start, self.file, &mut self.diags);
                 }
                 self.text(&t, range)
             }
@@ -504,6 +515,16 @@ impl Builder<'_> {
                         span,
                     });
                 } else if !content.is_empty() {
+                    if self.lint && !super::lint::quotes_balanced(&crate::doc::plain_text(&content))
+                    {
+                        self.diags.push(
+                            Diagnostic::warning(
+                                "the Chinese quotes “ ” of this paragraph do not pair up",
+                            )
+                            .at(Span::new(span.file, span.range.start..span.range.start))
+                            .hint("check for a missing or extra quote mark"),
+                        );
+                    }
                     self.push_block(Block::Paragraph { content, span });
                 }
                 self.pending_caption = None;

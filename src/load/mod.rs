@@ -9,6 +9,7 @@
 mod chars;
 mod cite;
 mod frontmatter;
+mod lint;
 mod markdown;
 mod normalize;
 
@@ -21,13 +22,14 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 /// Load every chapter of the book. Chapters that cannot be read or parsed are reported and left out.
-pub fn load(settings: &Settings, diags: &mut Diagnostics) -> Document {
+/// With `lint`, Chinese typography lints are reported too (`folio check`).
+pub fn load(settings: &Settings, diags: &mut Diagnostics, lint: bool) -> Document {
     let content_dir = settings.root.join("content");
     let files = chapter_files(settings, &content_dir, diags);
     let mut chapters = Vec::new();
     let mut ids = HashSet::new();
     for (n, path) in files.iter().enumerate() {
-        if let Some(ch) = load_chapter(settings, path, chapter_id(n, path, &mut ids), diags) {
+        if let Some(ch) = load_chapter(settings, path, chapter_id(n, path, &mut ids), diags, lint) {
             chapters.push(ch);
         }
     }
@@ -162,6 +164,7 @@ fn load_chapter(
     rel: &Path,
     id: String,
     diags: &mut Diagnostics,
+    lint: bool,
 ) -> Option<Chapter> {
     let text = match crate::files::read_text(&settings.root.join(rel)) {
         Ok(t) => t,
@@ -180,7 +183,7 @@ fn load_chapter(
             return None;
         }
     };
-    let parsed = markdown::parse(split.body, split.body_at, file);
+    let parsed = markdown::parse(split.body, split.body_at, file, lint);
     diags.extend(parsed.diags);
     let mut blocks = parsed.blocks;
     let fm = split.front;
@@ -483,7 +486,7 @@ fn walk_inlines(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
 
 /// Parse one Markdown text as a chapter body (for tests and fuzzing): blocks and the parser's diagnostics.
 pub fn parse_markdown(text: &str) -> (Vec<Block>, Vec<crate::doc::Footnote>, Vec<Diagnostic>) {
-    let p = markdown::parse(text, 0, FileId(0));
+    let p = markdown::parse(text, 0, FileId(0), false);
     (p.blocks, p.footnotes, p.diags)
 }
 

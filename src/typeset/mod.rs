@@ -1,4 +1,229 @@
 //! typeset: Document → pages of positioned glyphs (shared/docs/typography.md).
+//!
+//! Stage: after `load`, `refs` and `fonts`; before `pdf`. Input: [`Settings`] (paper, margins, body size,
+//! pitch, measure), the [`Document`], the resolved citations and the [`FontSet`]. Output: a
+//! [`PagedDocument`] (see [`page`]), the only thing the PDF writer reads.
+//!
+//! Sub-steps, one file each: `shape` (rustybuzz) → `inline` (IR inlines → styled pieces) → `paragraph`
+//! (pieces → atoms → `linebreak` → line boxes) → `blocks`/`table`/`notes`/`references` (blocks → boxes) →
+//! `toc` (title page and 目录) → `flow` (boxes → pages) → `chrome` (running heads, folios, labels).
+//! The table of contents needs page numbers that exist only after pagination: the book is paginated
+//! until the TOC's numbers are stable (at most [`MAX_PASSES`] passes).
 
+mod blocks;
+mod chrome;
+pub mod dump;
+mod flow;
+mod inline;
 pub mod linebreak;
+mod notes;
 pub mod page;
+mod paragraph;
+mod references;
+mod shape;
+mod table;
+mod toc;
+
+use crate::config::Settings;
+use crate::diag::Span;
+use crate::doc::{Document, Matter};
+use crate::fonts::FontSet;
+use crate::refs::Resolved;
+use flow::{BoxElem, Elem, Geometry, NoteKey};
+use page::{OutlineEntry, PagedDocument};
+use shape::Shaper;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+/// Cap on layout passes for the TOC's page numbers (typst uses 5 too).
+pub const MAX_PASSES: usize = 5;
+
+const MM: f32 = 72.0 / 25.4;
+
+/// Errors of the typesetter.
+#[derive(Debug, thiserror::Error)]
+pub enum TypesetError {
+    #[error("cannot read image {path}: {message}")]
+    Image { path: PathBuf, message: String },
+    #[error("the page is too small for the text block ({width:.0} × {height:.0} pt left)")]
+    NoRoom { width: f32, height: f32 },
+}
+
+/// A bookmark before its position is known.
+#[derive(Debug, Clone)]
+pub(crate) struct OutlineDraft {
+    pub level: u8,
+    pub title: String,
+    pub anchor: String,
+    /// Listed in the TOC.
+    pub in_toc: bool,
+}
+
+/// Everything the block layout needs while it walks the book.
+pub(crate) struct Ctx<'a> {
+    pub settings: &'a Settings,
+    pub refs: &'a Resolved,
+    pub fonts: &'a FontSet,
+    pub shaper: Shaper<'a>,
+    /// Body size, line pitch and measure in pt.
+    pub body: f32,
+    pub pitch: f32,
+    pub measure: f32,
+    /// The chapter being laid out (index into `doc.chapters`).
+    pub chapter: usize,
+    /// Citation span → index into `refs.marks`.
+    pub cites: HashMap<Span, usize>,
+    pub outline: Vec<OutlineDraft>,
+    /// Characters no face covers (drawn as .notdef).
+    pub missing: BTreeSet<char>,
+    pub notes: BTreeMap<NoteKey, Vec<BoxElem>>,
+}
+
+/// Lays the book out into pages.
+pub fn layout(
+    settings: &Settings,
+    doc: &Document,
+    refs: &Resolved,
+    fonts: &FontSet,
+) -> Result<PagedDocument, TypesetError> {
+    let p = &settings.pdf;
+    let body = p.font_size.max(4.0);
+    let measure = body * p.chars_per_line.max(4) as f32;
+    let geo = Geometry {
+        width: p.paper.width_mm * MM,
+        height: p.paper.height_mm * MM,
+        top: p.margins.top * MM,
+        bottom: p.margins.bottom * MM,
+        inner: p.margins.inner * MM,
+        outer: p.margins.outer * MM,
+        two_sided: p.two_sided,
+        measure,
+    };
+    if geo.width - measure < 0.0 || geo.block_height() < p.line_pitch * 4.0 {
+        return Err(TypesetError::NoRoom {
+            width: geo.width - measure,
+            height: geo.block_height(),
+        });
+    }
+    let cites = doc
+        .citations()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.span.clone(), i))
+        .collect();
+    let mut ctx = Ctx {
+        settings,
+        refs,
+        fonts,
+        shaper: Shaper::new(fonts),
+        body,
+        pitch: p.line_pitch.max(body),
+        measure,
+        chapter: 0,
+        cites,
+        outline: Vec::new(),
+        missing: BTreeSet::new(),
+        notes: BTreeMap::new(),
+    };
+
+    let title = toc::title_page(&mut ctx);
+    let mut front = Vec::new();
+    for (i, ch) in doc.chapters.iter().enumerate() {
+        if ch.matter == Matter::Front {
+            front.extend(blocks::chapter(&mut ctx, i, ch, flow::Numbering::Roman)?);
+        }
+    }
+    let toc_entry = toc::outline_entry(&ctx);
+    ctx.outline.push(toc_entry);
+    let mut main = Vec::new();
+    let mut first_body = true;
+    for (i, ch) in doc.chapters.iter().enumerate() {
+        if ch.matter == Matter::Body {
+            let numbering = flow::Numbering::Arabic {
+                restart: first_body,
+            };
+            first_body = false;
+            main.extend(blocks::chapter(&mut ctx, i, ch, numbering)?);
+        }
+    }
+    main.extend(references::section(&mut ctx, first_body));
+    for (i, ch) in doc.chapters.iter().enumerate() {
+        if ch.matter == Matter::Back {
+            let numbering = flow::Numbering::Arabic { restart: false };
+            main.extend(blocks::chapter(&mut ctx, i, ch, numbering)?);
+        }
+    }
+    let entries: Vec<OutlineDraft> = ctx.outline.iter().filter(|o| o.in_toc).cloned().collect();
+    let mut notes = notes::NoteDrawer::new(&mut ctx);
+    let mut labels: BTreeMap<String, String> = BTreeMap::new();
+    let mut result = None;
+    for _ in 0..MAX_PASSES {
+        let toc_elems = toc::toc(&mut ctx, &entries, &labels);
+        let elems: Vec<Elem> = title
+            .iter()
+            .chain(&front)
+            .chain(&toc_elems)
+            .chain(&main)
+            .cloned()
+            .collect();
+        let (drafts, anchors) = flow::paginate(&elems, &geo, &mut notes);
+        let page_labels = chrome::labels(&drafts);
+        let new: BTreeMap<String, String> = entries
+            .iter()
+            .filter_map(|e| {
+                let (pg, _) = anchors.get(&e.anchor)?;
+                Some((e.anchor.clone(), page_labels.get(*pg)?.clone()?))
+            })
+            .collect();
+        let stable = new == labels;
+        labels = new;
+        result = Some((drafts, anchors, page_labels));
+        if stable {
+            break;
+        }
+    }
+    let Some((drafts, anchors, page_labels)) = result else {
+        return Ok(PagedDocument::default());
+    };
+    let pages = chrome::finish(&mut ctx, drafts, page_labels, &geo);
+    let outline = build_outline(&ctx.outline, &anchors);
+    Ok(PagedDocument { pages, outline })
+}
+
+/// Nests the flat bookmark list by level, with positions from the pagination.
+fn build_outline(
+    drafts: &[OutlineDraft],
+    anchors: &BTreeMap<String, (usize, f32)>,
+) -> Vec<OutlineEntry> {
+    let mut root: Vec<(u8, OutlineEntry)> = Vec::new();
+    // A stack of open entries: (level, entry).
+    let mut stack: Vec<(u8, OutlineEntry)> = Vec::new();
+    let close =
+        |stack: &mut Vec<(u8, OutlineEntry)>, root: &mut Vec<(u8, OutlineEntry)>, level: u8| {
+            while stack.last().is_some_and(|(l, _)| *l >= level) {
+                if let Some(done) = stack.pop() {
+                    match stack.last_mut() {
+                        Some((_, parent)) => parent.children.push(done.1),
+                        None => root.push(done),
+                    }
+                }
+            }
+        };
+    for d in drafts {
+        let Some(&(page, y)) = anchors.get(&d.anchor) else {
+            continue;
+        };
+        close(&mut stack, &mut root, d.level);
+        stack.push((
+            d.level,
+            OutlineEntry {
+                title: d.title.clone(),
+                page,
+                y,
+                children: Vec::new(),
+            },
+        ));
+    }
+    close(&mut stack, &mut root, 0);
+    root.into_iter().map(|(_, e)| e).collect()
+}

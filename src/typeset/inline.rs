@@ -1,0 +1,116 @@
+//! inline: IR inlines → styled [`Piece`]s for the paragraph assembler.
+//!
+//! Input: `doc::Inline`s and the style of the enclosing block. Output: pieces with a font role per
+//! typography.md §6 (emphasis → Kai, never slanted; strong → sans bold; code → mono), links, citation
+//! marks (`refs.marks[i]` for the i-th citation; superscript ones become inline objects) and footnote
+//! markers (objects numbered per page later).
+
+use super::Ctx;
+use super::paragraph::{LinkRef, ObjKind, Piece, Style};
+use crate::doc::{Inline, LinkTarget};
+use crate::fonts::Role;
+
+/// Anchor name of a chapter's opening.
+pub fn chapter_anchor(id: &str) -> String {
+    format!("ch:{id}")
+}
+
+/// Anchor name of a heading.
+pub fn heading_anchor(id: &str) -> String {
+    format!("h:{id}")
+}
+
+/// Flattens inlines into pieces in `style`.
+pub fn pieces(ctx: &Ctx, inlines: &[Inline], style: &Style) -> Vec<Piece> {
+    let mut out = Vec::new();
+    push(ctx, inlines, style, &mut out);
+    out
+}
+
+fn push(ctx: &Ctx, inlines: &[Inline], st: &Style, out: &mut Vec<Piece>) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) => out.push(Piece::Text(t.clone(), st.clone())),
+            Inline::Autospace => out.push(Piece::Autospace(st.clone())),
+            Inline::Emph(c) => {
+                let role = if st.role == Role::SansBold {
+                    Role::SansBold
+                } else {
+                    Role::Kai
+                };
+                push(ctx, c, &Style { role, ..st.clone() }, out)
+            }
+            Inline::Strong(c) => push(
+                ctx,
+                c,
+                &Style {
+                    role: Role::SansBold,
+                    ..st.clone()
+                },
+                out,
+            ),
+            Inline::Strike(c) => push(
+                ctx,
+                c,
+                &Style {
+                    strike: true,
+                    ..st.clone()
+                },
+                out,
+            ),
+            Inline::Code(t) => out.push(Piece::Text(
+                t.clone(),
+                Style {
+                    role: Role::Mono,
+                    ..st.clone()
+                },
+            )),
+            Inline::Link {
+                target, content, ..
+            } => {
+                let link = match target {
+                    LinkTarget::External(u) => LinkRef::Uri(u.clone()),
+                    LinkTarget::Internal { chapter, anchor } => LinkRef::Anchor(match anchor {
+                        Some(a) => heading_anchor(a),
+                        None => chapter_anchor(chapter),
+                    }),
+                };
+                push(
+                    ctx,
+                    content,
+                    &Style {
+                        link: Some(link),
+                        ..st.clone()
+                    },
+                    out,
+                )
+            }
+            Inline::Image(img) => out.push(Piece::Text(img.alt.clone(), st.clone())),
+            Inline::Cite(c) => {
+                let Some(mark) = ctx.cites.get(&c.span).and_then(|&i| ctx.refs.marks.get(i)) else {
+                    let keys: Vec<&str> = c.items.iter().map(|i| i.key.as_str()).collect();
+                    out.push(Piece::Text(format!("[{}]", keys.join(", ")), st.clone()));
+                    continue;
+                };
+                if !mark.prefix.is_empty() {
+                    out.push(Piece::Text(mark.prefix.clone(), st.clone()));
+                }
+                let link = mark.targets.first().map(|t| LinkRef::Anchor(t.clone()));
+                let st = Style {
+                    link: link.or(st.link.clone()),
+                    ..st.clone()
+                };
+                if mark.superscript {
+                    out.push(Piece::Object(ObjKind::Sup(mark.text.clone()), st));
+                } else {
+                    out.push(Piece::Text(mark.text.clone(), st));
+                }
+            }
+            Inline::FootnoteRef { index, .. } => out.push(Piece::Object(
+                ObjKind::Note((ctx.chapter, *index)),
+                st.clone(),
+            )),
+            Inline::LineBreak => out.push(Piece::Break),
+        }
+    }
+}

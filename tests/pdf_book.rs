@@ -1,0 +1,63 @@
+//! The sample book through the whole pipeline into PDF, in A4 and A5: the page model keeps the line-edge
+//! rules and stays on the page; qpdf, pdffonts and pdftotext judge the file when they are installed.
+
+mod common;
+
+use common::*;
+use folio::config::{Overrides, Paper};
+use folio::diag::Diagnostics;
+
+fn layout(paper: Option<Paper>) -> (folio::typeset::page::PagedDocument, Vec<u8>) {
+    let root = repo_root();
+    let mut diags = Diagnostics::default();
+    let settings = folio::config::load(
+        &root,
+        &Overrides {
+            out_dir: None,
+            paper,
+        },
+        &mut diags,
+    )
+    .expect("book.toml");
+    let doc = folio::load::load(&settings, &mut diags, false);
+    let refs = folio::refs::resolve(&settings, &doc, &mut diags);
+    let (fonts, _) =
+        folio::fonts::FontSet::resolve(&settings.fonts, &root.join("fonts")).expect("fonts");
+    assert!(!diags.has_errors());
+    let paged = folio::typeset::layout(&settings, &doc, &refs, &fonts).expect("layout");
+    let bytes = folio::pdf::write(&settings, &paged, &fonts).expect("pdf");
+    (paged, bytes)
+}
+
+#[test]
+fn sample_book_a4_and_a5() {
+    for (name, paper) in [("a4", None), ("a5", Some(Paper::A5))] {
+        let (paged, bytes) = layout(paper);
+        assert!(
+            paged.pages.len() > 10,
+            "{name}: {} pages",
+            paged.pages.len()
+        );
+        check_page_model(&paged);
+        let out = temp_dir(&format!("pdf-{name}")).join(format!("book-{name}.pdf"));
+        std::fs::write(&out, &bytes).unwrap();
+        check_pdf_file(&out);
+    }
+}
+
+#[test]
+fn sample_book_builds_pdf_with_the_cli_pipeline() {
+    let out = temp_dir("pdf-build");
+    let (files, msgs) = build(&repo_root(), &out, &[folio::Format::Pdf]);
+    assert!(msgs.is_empty(), "{}", msgs.join(""));
+    assert_eq!(files, [out.join("iclr-2022.pdf")]);
+    let (files2, _) = build(
+        &repo_root(),
+        &temp_dir("pdf-build-2"),
+        &[folio::Format::Pdf],
+    );
+    assert!(
+        std::fs::read(&files[0]).unwrap() == std::fs::read(&files2[0]).unwrap(),
+        "two PDF builds differ"
+    );
+}
