@@ -33,9 +33,12 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
-/// A PNG written next to the test book (the writer reads images through `files`).
+/// A fresh book folder holding one PNG (the writer reads images through `files`). One folder per
+/// call: tests run in parallel, and a PNG rewritten while another build reads it would be torn.
 fn book_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("folio-epub-test-{}", std::process::id()));
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("folio-epub-test-{}-{n}", std::process::id()));
     std::fs::create_dir_all(dir.join("images")).unwrap();
     let img = image::RgbImage::from_pixel(40, 20, image::Rgb([200, 60, 60]));
     img.save(dir.join("images/fig.png")).unwrap();
@@ -604,7 +607,7 @@ fn sample_book_is_small_and_clean() {
     }
     let mut diags = folio::diag::Diagnostics::default();
     let s = folio::config::load(&book, &Default::default(), &mut diags).expect("book.toml");
-    let doc = folio::load::load(&s, &mut diags);
+    let doc = folio::load::load(&s, &mut diags, false);
     let refs = folio::refs::resolve(&s, &doc, &mut diags);
     let (fonts, _) = FontSet::resolve(&s.fonts, &book.join("fonts")).unwrap();
     let (bytes, warnings) = write(&EpubInput {
