@@ -35,9 +35,12 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
-/// A PNG written next to the test book (the writer reads images through `files`).
+/// A fresh book folder holding one PNG (the writer reads images through `files`). One folder per
+/// call: tests run in parallel, and a PNG rewritten while another build reads it would be torn.
 fn book_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("folio-epub-test-{}", std::process::id()));
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("folio-epub-test-{}-{n}", std::process::id()));
     std::fs::create_dir_all(dir.join("images")).unwrap();
     let img = image::RgbImage::from_pixel(40, 20, image::Rgb([200, 60, 60]));
     img.save(dir.join("images/fig.png")).unwrap();
@@ -449,7 +452,7 @@ fn every_feature_round_trips() {
         ]
     );
     let nav = get("OEBPS/text/nav.xhtml");
-    assert!(nav.contains("<a href=\"ch01-ardm.xhtml\">Autoregressive Diffusion Models</a><ol><li><a href=\"ch01-ardm.xhtml#方法\">方法</a></li>"));
+    assert!(nav.contains("<a href=\"ch01-ardm.xhtml\" lang=\"en\" xml:lang=\"en\">Autoregressive Diffusion Models</a><ol><li><a href=\"ch01-ardm.xhtml#方法\">方法</a></li>"));
     assert!(nav.contains("<a href=\"references.xhtml\">参考文献</a>"));
     assert!(
         nav.contains("epub:type=\"landmarks\"")

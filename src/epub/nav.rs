@@ -26,7 +26,11 @@ pub struct Landmarks<'a> {
 fn toc_list(entries: &[NavEntry]) -> Element {
     let mut ol = el("ol");
     for e in entries {
-        let mut li = el("li").child(el("a").attr("href", e.href.clone()).text(e.label.clone()));
+        let mut a = el("a").attr("href", e.href.clone());
+        if super::markup::is_latin(&e.label) {
+            a = a.attr("lang", "en").attr("xml:lang", "en");
+        }
+        let mut li = el("li").child(a.text(e.label.clone()));
         if !e.children.is_empty() {
             li.push(toc_list(&e.children));
         }
