@@ -70,7 +70,7 @@ fn main() {
         ms(baseline),
         "1.0"
     );
-    let mut case = |name: &str, f: &mut dyn FnMut()| {
+    let case = |name: &str, f: &mut dyn FnMut()| {
         if !name.contains(&filter) {
             return;
         }
@@ -115,6 +115,28 @@ fn main() {
         };
         std::hint::black_box(folio::epub::write(&input).unwrap());
     });
+    case("typeset (A4)", &mut || {
+        std::hint::black_box(folio::typeset::layout(&settings, &doc, &refs, &fonts).unwrap());
+    });
+    let paged = folio::typeset::layout(&settings, &doc, &refs, &fonts).unwrap();
+    case("write PDF", &mut || {
+        std::hint::black_box(folio::pdf::write(&settings, &paged, &fonts).unwrap());
+    });
+    let whole = |formats: Vec<folio::Format>| {
+        let req = folio::BuildRequest {
+            root: root.clone(),
+            overrides: Overrides {
+                out_dir: Some(std::env::temp_dir().join("folio-bench")),
+                paper: None,
+            },
+            formats,
+            write: true,
+        };
+        let mut d = Diagnostics::default();
+        std::hint::black_box(folio::build(&req, &mut d, &mut |_| {}).expect("build"));
+    };
+    case("whole build: PDF", &mut || whole(vec![folio::Format::Pdf]));
+    case("whole build: EPUB + PDF", &mut || whole(Vec::new()));
     case("whole build: EPUB", &mut || {
         let req = folio::BuildRequest {
             root: root.clone(),
