@@ -115,8 +115,8 @@ pub fn build(
         return (!diags.has_errors()).then(Outputs::default);
     }
     let mut out = Outputs::default();
+    stage("writing files");
     for (path, bytes) in files {
-        stage("writing files");
         match crate::files::write_atomic(&path, &bytes) {
             Ok(()) => out.written.push(path),
             Err(e) => {

@@ -1,0 +1,150 @@
+//! Bad books through the command line: a clear `file:line:col` message, exit code 1, no output written
+//! and no earlier output lost.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+/// A one-chapter book using the repository's body font, with extra book.toml lines.
+fn book(name: &str, toml_extra: &str, chapter: &[u8]) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    let fonts = repo_root().join("fonts");
+    let toml = format!(
+        "[book]\ntitle = \"坏书\"\nauthors = [\"某\"]\n{toml_extra}\n[fonts]\nserif = \"{}\"\n",
+        fonts.join("NotoSerifCJKsc-Regular.otf").display()
+    );
+    std::fs::write(dir.join("book.toml"), toml).unwrap();
+    std::fs::create_dir_all(dir.join("content")).unwrap();
+    std::fs::write(dir.join("content/01-a.md"), chapter).unwrap();
+    dir
+}
+
+fn folio(args: &[&str], dir: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(args)
+        .arg(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn unknown_key_in_book_toml_names_its_line() {
+    let dir = book("toml-key", "titel = \"x\"", "# 一\n\n正文。\n".as_bytes());
+    let (code, err) = folio(&["build", "--quiet"], &dir);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("book.toml:4:1: error: book.toml: unknown field `titel`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn broken_front_matter_points_into_the_yaml() {
+    let dir = book(
+        "front-matter",
+        "",
+        "---\ntitle: 一\nauthors: [a\n---\n正文\n".as_bytes(),
+    );
+    let (code, err) = folio(&["build", "--quiet"], &dir);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("content/01-a.md:"), "{err}");
+    assert!(err.contains("error: front matter:"), "{err}");
+    assert!(!dir.join("out").exists(), "nothing written on errors");
+}
+
+#[test]
+fn invalid_utf8_says_where() {
+    let dir = book("utf8", "", b"# \xe4\xb8\x80\n\nok \xff here\n");
+    let (code, err) = folio(&["check"], &dir);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("content/01-a.md:3:4: invalid UTF-8 (byte 0xFF)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_image_and_paths_outside_the_book() {
+    let dir = book(
+        "images",
+        "",
+        "# 一\n\n![图](../images/none.png)\n\n![x](../../../etc/passwd)\n".as_bytes(),
+    );
+    let (code, err) = folio(&["build", "--quiet"], &dir);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("content/01-a.md:3:1: error: image '../images/none.png' not found"),
+        "{err}"
+    );
+    assert!(err.contains("points outside the book"), "{err}");
+}
+
+#[test]
+fn raw_html_is_dropped_with_a_warning_and_the_build_succeeds() {
+    let dir = book(
+        "html",
+        "",
+        "# 一\n\n文字<script>alert(1)</script>与<br>换行。\n".as_bytes(),
+    );
+    let (code, err) = folio(&["build", "--quiet", "--format", "epub"], &dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "content/01-a.md:3:3: warning: raw HTML is not supported and was dropped: <script>"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_output() {
+    let dir = book(
+        "keep",
+        "[output]\nname = \"book\"",
+        "# 一\n\n正文。\n".as_bytes(),
+    );
+    let (code, err) = folio(&["build", "--quiet", "--format", "epub"], &dir);
+    assert_eq!(code, 0, "{err}");
+    let epub = dir.join("out/book.epub");
+    let before = std::fs::read(&epub).expect("first build wrote the EPUB");
+    std::fs::write(dir.join("content/01-a.md"), "---\ntitle: [\n---\n").unwrap();
+    let (code, _) = folio(&["build", "--quiet", "--format", "epub"], &dir);
+    assert_eq!(code, 1);
+    assert_eq!(
+        std::fs::read(&epub).unwrap(),
+        before,
+        "the earlier EPUB is untouched"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files: {leftovers:?}");
+}
+
+#[test]
+fn check_reports_typography_lints() {
+    let dir = book("lints", "", "# 一\n\n中文,还有...省略。\n".as_bytes());
+    let (code, err) = folio(&["check"], &dir);
+    assert_eq!(code, 1, "check treats warnings as errors: {err}");
+    assert!(
+        err.contains("content/01-a.md:3:3: error: ASCII `,` after a Chinese character"),
+        "{err}"
+    );
+    assert!(err.contains("`...` in Chinese text"), "{err}");
+    assert!(err.contains("2 errors, 0 warnings"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let (code, _) = folio(&["build", "--paper", "huge"], Path::new("."));
+    assert_eq!(code, 2);
+}
