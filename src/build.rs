@@ -78,38 +78,55 @@ pub fn build(
     } else {
         req.formats.iter().copied().collect()
     };
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let path = |f: Format| {
         settings
             .output
             .dir
             .join(format!("{}.{}", settings.output.name, f.extension()))
     };
-    if formats.contains(&Format::Epub) || !req.write {
-        stage("writing EPUB");
-        let input = crate::epub::EpubInput {
-            settings: &settings,
-            doc: &doc,
-            refs: &refs,
-            fonts: &fonts,
-        };
-        match crate::epub::write(&input) {
-            Ok((bytes, warnings)) => {
-                diags.extend(warnings);
-                files.push((path(Format::Epub), bytes));
-            }
-            Err(e) => diags.push(Diagnostic::error(format!("EPUB: {e}"))),
+    let want = |f: Format| formats.contains(&f) || !req.write;
+    stage(match (want(Format::Epub), want(Format::Pdf)) {
+        (true, true) => "writing EPUB and PDF",
+        (true, false) => "writing EPUB",
+        _ => "typesetting PDF",
+    });
+    // The two writers share nothing but read-only input: run them on both cores.
+    let (epub, pdf) = std::thread::scope(|s| {
+        let epub = s.spawn(|| {
+            want(Format::Epub).then(|| {
+                let input = crate::epub::EpubInput {
+                    settings: &settings,
+                    doc: &doc,
+                    refs: &refs,
+                    fonts: &fonts,
+                };
+                crate::epub::write(&input).map_err(|e| Diagnostic::error(format!("EPUB: {e}")))
+            })
+        });
+        let pdf = want(Format::Pdf).then(|| {
+            let pages = crate::typeset::layout(&settings, &doc, &refs, &fonts)
+                .map_err(|e| Diagnostic::error(format!("PDF layout: {e}")))?;
+            crate::pdf::write(&settings, &pages, &fonts)
+                .map_err(|e| Diagnostic::error(format!("PDF: {e}")))
+        });
+        (epub.join(), pdf)
+    });
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    match epub {
+        Ok(Some(Ok((bytes, warnings)))) => {
+            diags.extend(warnings);
+            files.push((path(Format::Epub), bytes));
         }
+        Ok(Some(Err(d))) => diags.push(d),
+        Ok(None) => {}
+        Err(_) => diags.push(Diagnostic::error(
+            "EPUB: the writer stopped unexpectedly (a bug in folio)",
+        )),
     }
-    if formats.contains(&Format::Pdf) || !req.write {
-        stage("typesetting PDF");
-        match crate::typeset::layout(&settings, &doc, &refs, &fonts) {
-            Ok(pages) => match crate::pdf::write(&settings, &pages, &fonts) {
-                Ok(bytes) => files.push((path(Format::Pdf), bytes)),
-                Err(e) => diags.push(Diagnostic::error(format!("PDF: {e}"))),
-            },
-            Err(e) => diags.push(Diagnostic::error(format!("PDF layout: {e}"))),
-        }
+    match pdf {
+        Some(Ok(bytes)) => files.push((path(Format::Pdf), bytes)),
+        Some(Err(d)) => diags.push(d),
+        None => {}
     }
     if diags.has_errors() || !req.write {
         return (!diags.has_errors()).then(Outputs::default);
