@@ -44,7 +44,9 @@ pub(crate) fn load(settings: &Settings, diags: &mut Diagnostics) -> Bib {
                 continue;
             }
         };
-        let file = diags.sources.add(SourceFile::new(rel.clone(), text.clone()));
+        let file = diags
+            .sources
+            .add(SourceFile::new(rel.clone(), text.clone()));
         let loaded = match extension(rel).as_str() {
             "yml" | "yaml" => load_yaml(&text, file, diags),
             "bib" | "bibtex" | "biblatex" => load_bib(&text, file, diags),
@@ -243,7 +245,10 @@ fn key_span(text: &str, file: FileId, key: &str, bib: bool) -> Span {
         })
     };
     let start = found.map(|(i, _)| i).unwrap_or(0);
-    Span::new(file, start..start + if found.is_some() { key.len() } else { 0 })
+    Span::new(
+        file,
+        start..start + if found.is_some() { key.len() } else { 0 },
+    )
 }
 
 /// An arXiv preprint (`eprint` + `archivePrefix = {arXiv}`): no CSL variable carries the identifier, so
@@ -255,5 +260,4 @@ fn arxiv_fields(entry: &mut Entry) {
     if entry.keyed_serial_number("serial").is_none() {
         entry.set_keyed_serial_number("serial", format!("arXiv:{id}"));
     }
-
 }

@@ -158,7 +158,10 @@ pub fn resolve(settings: &Settings, doc: &Document, diags: &mut Diagnostics) -> 
                         continue;
                     };
                     first_cited.entry(it.key.as_str()).or_insert_with(|| {
-                        (doc.chapters[chapter].id.clone(), format!("cite-{}", index + 1))
+                        (
+                            doc.chapters[chapter].id.clone(),
+                            format!("cite-{}", index + 1),
+                        )
                     });
                     let purpose = if c.narrative {
                         Some(CitePurpose::Prose)

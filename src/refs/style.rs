@@ -86,8 +86,8 @@ fn load_file(settings: &Settings, name: &str, diags: &mut Diagnostics) -> Option
     match CslStyle::from_xml(&text) {
         Ok(CslStyle::Independent(s)) => Some(s),
         Ok(CslStyle::Dependent(d)) => {
-            let parent = ArchivedStyle::by_id(&d.parent_link.href.to_string())
-                .and_then(|a| match a.get() {
+            let parent =
+                ArchivedStyle::by_id(&d.parent_link.href.to_string()).and_then(|a| match a.get() {
                     CslStyle::Independent(s) => Some(s),
                     CslStyle::Dependent(_) => None,
                 });
@@ -207,7 +207,10 @@ pub(crate) fn format(
         .into_iter()
         .filter(|l| {
             l.lang.as_ref().is_some_and(|c| {
-                c.0 == "en-US" || wanted.iter().any(|w| w.split('-').next() == c.0.split('-').next())
+                c.0 == "en-US"
+                    || wanted
+                        .iter()
+                        .any(|w| w.split('-').next() == c.0.split('-').next())
             })
         })
         .collect();
@@ -239,18 +242,15 @@ pub(crate) fn format(
                 None,
             ));
         }
-        let rendered = driver.finish(BibliographyRequest::new(
-            &style.csl,
-            code.clone(),
-            &locales,
-        ));
+        let rendered = driver.finish(BibliographyRequest::new(&style.csl, code.clone(), &locales));
         if let Some(b) = rendered.bibliography {
             if loc == book || out.order.is_empty() {
                 out.order = b.items.iter().map(|i| i.key.clone()).collect();
             }
             for item in b.items {
                 if locale_of.get(&item.key) == Some(loc) {
-                    out.texts.insert(item.key.clone(), to_ref_text(&item.content.0));
+                    out.texts
+                        .insert(item.key.clone(), to_ref_text(&item.content.0));
                 }
             }
         }
@@ -258,7 +258,11 @@ pub(crate) fn format(
             let mut langs = req.iter().filter_map(|it| locale_of.get(it.key));
             let first = langs.next();
             let same = first.is_some_and(|f| langs.all(|l| l == f));
-            let pick = if same { first.map(String::as_str) } else { Some(book) };
+            let pick = if same {
+                first.map(String::as_str)
+            } else {
+                Some(book)
+            };
             if pick == Some(loc.as_str()) {
                 out.citations[i] = to_ref_text(&cite.citation.0);
             }
