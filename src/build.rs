@@ -41,6 +41,8 @@ pub struct BuildRequest {
 #[derive(Debug, Default)]
 pub struct Outputs {
     pub written: Vec<PathBuf>,
+    /// Which face each font role uses and where it came from (`serif: Noto Serif CJK SC (fonts/…)`).
+    pub fonts: Vec<String>,
 }
 
 /// Run the pipeline. `stage` is told what is happening (for a progress display).
@@ -60,8 +62,12 @@ pub fn build(
         diags.extend(refs.unused());
     }
     stage("loading fonts");
+    let font_log: Vec<String>;
     let fonts = match FontSet::resolve(&settings.fonts, &settings.root.join("fonts")) {
-        Ok((fonts, _picked)) => fonts,
+        Ok((fonts, picked)) => {
+            font_log = picked.iter().map(|p| describe(p, &settings.root)).collect();
+            fonts
+        }
         Err(e) => {
             diags.push(Diagnostic::error(e.to_string()).hint(
                 "install fonts-noto-cjk (Debian/Ubuntu) or set [fonts] serif = \"path/to/font.otf\" in book.toml",
@@ -131,7 +137,10 @@ pub fn build(
     if diags.has_errors() || !req.write {
         return (!diags.has_errors()).then(Outputs::default);
     }
-    let mut out = Outputs::default();
+    let mut out = Outputs {
+        written: Vec::new(),
+        fonts: font_log,
+    };
     stage("writing files");
     for (path, bytes) in files {
         match crate::files::write_atomic(&path, &bytes) {
@@ -143,6 +152,45 @@ pub fn build(
         }
     }
     Some(out)
+}
+
+/// One line of the font log: the role, the face, and how it was found.
+fn describe(p: &crate::fonts::Picked, root: &std::path::Path) -> String {
+    use crate::fonts::PickedHow;
+    let path = p
+        .spec
+        .path
+        .strip_prefix(root)
+        .unwrap_or(&p.spec.path)
+        .display();
+    let index = if p.spec.index > 0 {
+        format!(" #{}", p.spec.index)
+    } else {
+        String::new()
+    };
+    match p.how {
+        PickedHow::Configured => format!(
+            "{}: {} ({path}{index}, from book.toml)",
+            p.role.name(),
+            p.family
+        ),
+        PickedHow::BookFolder => format!(
+            "{}: {} ({path}{index}, the book's fonts/)",
+            p.role.name(),
+            p.family
+        ),
+        PickedHow::System => format!(
+            "{}: {} ({path}{index}, a system font)",
+            p.role.name(),
+            p.family
+        ),
+        PickedHow::Fallback(r) => format!(
+            "{}: {} (none of its own; uses the {} face)",
+            p.role.name(),
+            p.family,
+            r.name()
+        ),
+    }
 }
 
 /// Characters that no font of their role (nor its fallbacks) covers: a warning listing each code point

@@ -60,6 +60,9 @@ fn main() -> ExitCode {
             if let Some(outs) = &outputs
                 && !cli.quiet
             {
+                for f in &outs.fonts {
+                    println!("font {f}");
+                }
                 for o in &outs.written {
                     println!("wrote {}", o.display());
                 }

@@ -148,3 +148,29 @@ fn usage_errors_exit_with_2() {
     let (code, _) = folio(&["build", "--paper", "huge"], Path::new("."));
     assert_eq!(code, 2);
 }
+
+#[test]
+fn build_says_which_fonts_it_picked() {
+    let dir = book(
+        "fonts-log",
+        "[output]\nname = \"log\"",
+        "# 一\n\n正文。\n".as_bytes(),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["build", "--format", "epub"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        stdout.contains("font serif: Noto Serif CJK SC ("),
+        "{stdout}"
+    );
+    assert!(stdout.contains("from book.toml)"), "{stdout}");
+    assert!(
+        stdout.contains("font kai: Noto Serif CJK SC (none of its own; uses the serif face)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("wrote "), "{stdout}");
+}
