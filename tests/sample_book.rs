@@ -181,3 +181,64 @@ fn features_fixture_passes_epubcheck_and_keeps_chinese_markup() {
         None => missing("epubcheck"),
     }
 }
+
+/// Every citation mark links to an entry that exists, every entry links back to a place that exists,
+/// and each of the 48 works is listed exactly once.
+#[test]
+fn sample_epub_citations_and_references_link_both_ways() {
+    let bytes = build_sample("links");
+    let entries = zip_entries(&bytes);
+    let text = |name: &str| -> String {
+        let (_, b) = entries
+            .iter()
+            .find(|(n, _)| n.ends_with(&format!("text/{name}")))
+            .unwrap();
+        String::from_utf8(b.clone()).unwrap()
+    };
+    let attr_values = |doc: &str, prefix: &str| -> Vec<String> {
+        doc.split(prefix)
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    let refs = text("references.xhtml");
+    let ids: Vec<String> = attr_values(&refs, "id=\"ref-");
+    let unique: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(ids.len(), 48, "every work of references.bib listed");
+    assert_eq!(unique.len(), ids.len(), "no work listed twice");
+
+    let mut cited = BTreeSet::new();
+    for (name, b) in &entries {
+        let Some(file) = name.strip_prefix("OEBPS/text/") else {
+            continue;
+        };
+        if !file.starts_with("ch-") {
+            continue;
+        }
+        let doc = String::from_utf8(b.clone()).unwrap();
+        for target in attr_values(&doc, "href=\"references.xhtml#ref-") {
+            assert!(
+                unique.contains(&target),
+                "{file}: mark links to a missing entry ref-{target}"
+            );
+            cited.insert(target);
+        }
+    }
+    // A collapsed mark such as [17-18] links to its first work only, so count the back links too.
+    assert!(cited.len() >= 40, "marks link to {} works", cited.len());
+
+    let backs = attr_values(&refs, "href=\"ch-");
+    assert_eq!(backs.len(), 48, "every entry links back to where it is first cited");
+    for back in backs {
+        let (file, anchor) = back
+            .split_once('#')
+            .map_or((back.as_str(), None), |(f, a)| (f, Some(a)));
+        let chapter = text(&format!("ch-{file}"));
+        if let Some(a) = anchor {
+            assert!(
+                chapter.contains(&format!("id=\"{a}\"")),
+                "back link ch-{back} points nowhere"
+            );
+        }
+    }
+}
