@@ -61,3 +61,37 @@ fn sample_book_builds_pdf_with_the_cli_pipeline() {
         "two PDF builds differ"
     );
 }
+
+/// `——` is drawn as one unbroken 2 em line (typography.md §3.4): a rule over both dashes' stroke.
+#[test]
+fn long_dashes_are_unbroken() {
+    use folio::typeset::page::Item;
+    let (paged, _) = layout(None);
+    let mut dashes = 0;
+    for page in &paged.pages {
+        for item in &page.items {
+            let Item::Text(run) = item else { continue };
+            if !run.text.contains("——") {
+                continue;
+            }
+            dashes += 1;
+            // The font may have a 2 em ligature for `——` (Noto CJK does, in some contexts): one glyph.
+            let at = run.text.find("——").unwrap();
+            if run
+                .glyphs
+                .iter()
+                .any(|g| g.text == (at..at + 6) && g.x_advance >= 1.9 * run.size)
+            {
+                continue;
+            }
+            let y = run.origin.y;
+            let bridged = page.items.iter().any(|i| {
+                matches!(i, Item::Line { from, to, .. }
+                    if (to.x - from.x) > 1.6 * run.size && (to.x - from.x) <= 2.0 * run.size
+                        && from.y < y && from.y > y - run.size)
+            });
+            assert!(bridged, "no 2 em rule under the dashes of {:?}", run.text);
+        }
+    }
+    assert!(dashes > 0, "the sample book uses ——");
+}

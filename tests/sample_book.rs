@@ -228,7 +228,11 @@ fn sample_epub_citations_and_references_link_both_ways() {
     assert!(cited.len() >= 40, "marks link to {} works", cited.len());
 
     let backs = attr_values(&refs, "href=\"ch-");
-    assert_eq!(backs.len(), 48, "every entry links back to where it is first cited");
+    assert_eq!(
+        backs.len(),
+        48,
+        "every entry links back to where it is first cited"
+    );
     for back in backs {
         let (file, anchor) = back
             .split_once('#')

@@ -280,7 +280,8 @@ fn push_text(
             if let Some((frame, ink)) = punct_frame(c)
                 && (!is_shared_mark(c) || cjk_context(flat, pos))
             {
-                let f = frame * st.size;
+                // A cluster may hold several marks (`——`, `……`): its frame is one frame per mark.
+                let f = frame * st.size * ctext.chars().count() as f32;
                 if (adv - f).abs() > 0.03 * st.size {
                     dx = match ink {
                         Ink::Left => 0.0,
@@ -288,7 +289,7 @@ fn push_text(
                         Ink::Centre => (f - adv) / 2.0,
                     };
                 }
-                width = f * ctext.chars().count() as f32;
+                width = f;
             }
             atoms.push(Atom {
                 kind,
@@ -373,6 +374,35 @@ fn emit_line(
             continue;
         }
         let gx = x + info.dx;
+        // `——` comes as one cluster or as two: bridge from this cluster's first dash to the last dash
+        // of this cluster or of the next one.
+        let next = line.atoms.clone().nth(k + 1).map(|n| (n, &infos[n]));
+        let pair = match next {
+            Some((n, nx)) if info.text == "—" && nx.text == "—" && nx.face == info.face => nx
+                .glyphs
+                .last()
+                .map(|g| (*g, dx + line.x[k + 1] + line.shift[k + 1] + infos[n].dx)),
+            _ if info.text == "——" && info.glyphs.len() >= 2 => info.glyphs.last().map(|g| {
+                let before: f32 = info.glyphs[..info.glyphs.len() - 1]
+                    .iter()
+                    .map(|g| g.advance)
+                    .sum();
+                (*g, gx + before)
+            }),
+            _ => None,
+        };
+        if let (Some(first), Some((last, last_x))) = (info.glyphs.first(), pair) {
+            bridge_long_dash(
+                ctx,
+                info.face,
+                (*first, gx),
+                (last, last_x),
+                st.size,
+                baseline,
+                st.color,
+                b,
+            );
+        }
         let same = run
             .as_ref()
             .is_some_and(|(r, _)| r.face == info.face && r.size == st.size && r.color == st.color);
@@ -414,6 +444,42 @@ fn emit_line(
     flush(&mut run, b);
     finish_link(&mut link_span, baseline, b);
     finish_strike(&mut strike_span, baseline, b);
+}
+
+/// `——` is one unbroken 2 em line (typography.md §3.4), but CJK fonts draw each `—` with side
+/// bearings, leaving a visible gap between the two. Keep both glyphs (the text layer stays `——`) and
+/// draw a rule over exactly their stroke, from the first dash's ink to the last one's. Each dash is
+/// given with the pen x it is drawn at.
+#[allow(clippy::too_many_arguments)]
+fn bridge_long_dash(
+    ctx: &mut Ctx,
+    face: FaceId,
+    (first, first_x): (ShapedGlyph, f32),
+    (last, last_x): (ShapedGlyph, f32),
+    size: f32,
+    baseline: f32,
+    color: Color,
+    b: &mut BoxElem,
+) {
+    let (Some(a), Some(z)) = (
+        ctx.shaper.ink_box(face, first.id, size),
+        ctx.shaper.ink_box(face, last.id, size),
+    ) else {
+        return;
+    };
+    let y = baseline - (a.2 + a.3) / 2.0;
+    b.items.push(Item::Line {
+        from: Point {
+            x: first_x + first.x_offset + a.0,
+            y,
+        },
+        to: Point {
+            x: last_x + last.x_offset + z.1,
+            y,
+        },
+        thickness: (a.3 - a.2).max(0.01),
+        color,
+    });
 }
 
 fn finish_link(span: &mut Option<(LinkRef, f32, f32, f32)>, baseline: f32, b: &mut BoxElem) {

@@ -43,6 +43,20 @@ impl<'a> Shaper<'a> {
             .as_ref()
     }
 
+    /// The ink box of glyph `glyph` of face `id` as (x_min, x_max, y_min, y_max) in pt at `size`
+    /// (y up from the baseline), `None` for a glyph without outline.
+    pub fn ink_box(&mut self, id: FaceId, glyph: u16, size: f32) -> Option<(f32, f32, f32, f32)> {
+        let face = self.face(id)?;
+        let scale = size / face.units_per_em().max(1) as f32;
+        let r = face.glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(glyph))?;
+        Some((
+            f32::from(r.x_min) * scale,
+            f32::from(r.x_max) * scale,
+            f32::from(r.y_min) * scale,
+            f32::from(r.y_max) * scale,
+        ))
+    }
+
     /// Shapes `text` (left to right) in face `id` at `size` pt.
     pub fn shape(&mut self, id: FaceId, text: &str, size: f32) -> Vec<ShapedGlyph> {
         let Some(face) = self.face(id) else {
