@@ -38,6 +38,9 @@ pub enum Command {
     Check {
         #[arg(default_value = ".")]
         book: PathBuf,
+        /// `text` for people, `json` (one array on stdout) for editors and CI.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
     },
     /// Start a new book in DIR (never overwrites an existing file).
     Init { dir: PathBuf },
@@ -47,4 +50,10 @@ pub enum Command {
 pub enum FormatArg {
     Epub,
     Pdf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
 }

@@ -263,6 +263,51 @@ impl Diagnostics {
         out
     }
 
+    /// Every diagnostic as one JSON array (for editors and CI): severity, file, 1-based line and column
+    /// of the start and end, message, hints. Objects without a place have `file`/`line` null.
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("[");
+        for (i, d) in self.sorted().into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let severity = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let _ = write!(out, "\n  {{\"severity\":\"{severity}\",");
+            match (&d.span, &d.path) {
+                (Some(span), _) => {
+                    let f = self.sources.get(span.file);
+                    let (l, c) = f.line_col(span.range.start);
+                    let (el, ec) = f.line_col(span.range.end);
+                    let _ = write!(
+                        out,
+                        "\"file\":{},\"line\":{l},\"column\":{c},\"end_line\":{el},\"end_column\":{ec},",
+                        json_str(&f.name.to_string_lossy())
+                    );
+                }
+                (None, Some(p)) => {
+                    let _ = write!(
+                        out,
+                        "\"file\":{},\"line\":null,\"column\":null,",
+                        json_str(&p.to_string_lossy())
+                    );
+                }
+                (None, None) => out.push_str("\"file\":null,\"line\":null,\"column\":null,"),
+            }
+            let hints: Vec<String> = d.hints.iter().map(|h| json_str(h)).collect();
+            let _ = write!(
+                out,
+                "\"message\":{},\"hints\":[{}]}}",
+                json_str(&d.message),
+                hints.join(",")
+            );
+        }
+        out.push_str(if out.len() > 1 { "\n]\n" } else { "]\n" });
+        out
+    }
+
     /// `2 errors, 5 warnings`.
     pub fn summary(&self) -> String {
         let plural = |n: usize, word: &str| {
@@ -278,6 +323,27 @@ impl Diagnostics {
             plural(self.count(Severity::Warning), "warning")
         )
     }
+}
+
+/// A JSON string literal.
+fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// East Asian wide or full-width characters, which take two terminal columns.
@@ -316,6 +382,25 @@ mod tests {
             text,
             "content/a.md:1:3: warning: unknown citation key 'kye'\n  |\n1 | 中文[@kye]。\n  |     ^^^^^^\n  = hint: did you mean 'key'?\n"
         );
+    }
+
+    #[test]
+    fn json_lists_places_and_escapes() {
+        let mut d = Diagnostics::default();
+        let id = d
+            .sources
+            .add(SourceFile::new("a.md", "一\n二 \"x\"\n".to_string()));
+        d.push(
+            Diagnostic::warning("bad \"quote\"")
+                .at(Span::new(id, 4..7))
+                .hint("fix\tit"),
+        );
+        d.push(Diagnostic::error("no place"));
+        assert_eq!(
+            d.to_json(),
+            "[\n  {\"severity\":\"error\",\"file\":null,\"line\":null,\"column\":null,\"message\":\"no place\",\"hints\":[]},\n  {\"severity\":\"warning\",\"file\":\"a.md\",\"line\":2,\"column\":1,\"end_line\":2,\"end_column\":2,\"message\":\"bad \\\"quote\\\"\",\"hints\":[\"fix\\tit\"]}\n]\n"
+        );
+        assert_eq!(Diagnostics::default().to_json(), "[]\n");
     }
 
     #[test]

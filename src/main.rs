@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser as _;
-use cli::{Cli, Command, FormatArg};
+use cli::{Cli, Command, FormatArg, ReportFormat};
 use folio::config::{Overrides, Paper};
 use folio::diag::Diagnostics;
 use folio::{BuildRequest, Format};
@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut diags = Diagnostics::default();
+    let mut json = false;
     let ok = match cli.command {
         Command::Build {
             book,
@@ -69,7 +70,8 @@ fn main() -> ExitCode {
             }
             outputs.is_some()
         }
-        Command::Check { book } => {
+        Command::Check { book, format } => {
+            json = format == ReportFormat::Json;
             let req = BuildRequest {
                 root: book,
                 overrides: Overrides::default(),
@@ -96,11 +98,15 @@ fn main() -> ExitCode {
             }
         },
     };
-    for d in diags.sorted() {
-        eprint!("{}", diags.render(d, color));
-    }
-    if !diags.items().is_empty() {
-        eprintln!("{}", diags.summary());
+    if json {
+        print!("{}", diags.to_json());
+    } else {
+        for d in diags.sorted() {
+            eprint!("{}", diags.render(d, color));
+        }
+        if !diags.items().is_empty() {
+            eprintln!("{}", diags.summary());
+        }
     }
     if ok && !diags.has_errors() {
         ExitCode::SUCCESS

@@ -174,3 +174,19 @@ fn build_says_which_fonts_it_picked() {
     );
     assert!(stdout.contains("wrote "), "{stdout}");
 }
+
+#[test]
+fn check_speaks_json_for_editors() {
+    let dir = book("json", "", "# 一\n\n中文,还有。\n".as_bytes());
+    let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["check", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        json,
+        "[\n  {\"severity\":\"error\",\"file\":\"content/01-a.md\",\"line\":3,\"column\":3,\"end_line\":3,\"end_column\":4,\"message\":\"ASCII `,` after a Chinese character\",\"hints\":[\"use the full-width `，`\"]}\n]\n"
+    );
+}
