@@ -25,6 +25,8 @@ pub struct Book<'a> {
     pub references_file: Option<&'static str>,
     /// Anchor ids of the reference entries.
     entry_anchors: BTreeSet<String>,
+    /// Numeric label (`17` of `[17]`) → entry anchor, so each number of a mark links to its own work.
+    numbered: BTreeMap<String, String>,
 }
 
 impl<'a> Book<'a> {
@@ -52,6 +54,15 @@ impl<'a> Book<'a> {
             cite_index,
             references_file: (!refs.entries.is_empty()).then_some(super::REFERENCES_FILE),
             entry_anchors: refs.entries.iter().map(|e| e.anchor.clone()).collect(),
+            numbered: refs
+                .entries
+                .iter()
+                .filter_map(|e| {
+                    let n = e.label.trim_matches(|c| c == '[' || c == ']');
+                    (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+                        .then(|| (n.to_string(), e.anchor.clone()))
+                })
+                .collect(),
         }
     }
 }
@@ -108,6 +119,38 @@ impl<'b, 'a> ChapterCtx<'b, 'a> {
     /// The ids used in this chapter's document so far.
     pub fn ids(&self) -> &BTreeSet<String> {
         &self.ids
+    }
+
+    /// A numeric mark cut into its numbers (each with the anchor of its work) and the text between
+    /// them, or `None` when some number has no work among the mark's targets (author-date marks).
+    fn numbered_parts(
+        &self,
+        mark: &crate::refs::CiteMark,
+    ) -> Option<Vec<(String, Option<String>)>> {
+        let mut parts: Vec<(String, Option<String>)> = Vec::new();
+        let mut rest = mark.text.as_str();
+        while !rest.is_empty() {
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            if digits > 0 {
+                let n = &rest[..digits];
+                let anchor = self
+                    .book
+                    .numbered
+                    .get(n)
+                    .filter(|a| mark.targets.contains(a))?;
+                parts.push((n.to_string(), Some(anchor.clone())));
+                rest = &rest[digits..];
+            } else {
+                let other = rest
+                    .find(|c: char| c.is_ascii_digit())
+                    .unwrap_or(rest.len());
+                parts.push((rest[..other].to_string(), None));
+                rest = &rest[other..];
+            }
+        }
+        parts.iter().any(|(_, t)| t.is_some()).then_some(parts)
     }
 
     /// `id` if it is not used yet in this document, else a numbered variant.
@@ -380,8 +423,34 @@ impl<'b, 'a> ChapterCtx<'b, 'a> {
         if !mark.prefix.is_empty() {
             out.push(text(mark.prefix.clone()));
         }
+        // One work: the whole mark is the link (a larger tap target). Several: one link per number.
+        let numbers = (mark.targets.len() > 1)
+            .then(|| self.numbered_parts(mark))
+            .flatten();
         let node: Node = if self.in_link {
             el("span").text(mark.text.clone()).into()
+        } else if let (Some(parts), Some(file)) = (numbers, self.book.references_file) {
+            // `[17-18]`, `[1, 3-5]`: every number links to its own work; the first carries the id
+            // the references' back link points at.
+            let mut span = el("span").attr("class", "cite");
+            let mut first = true;
+            for (part, target) in parts {
+                match target {
+                    Some(t) => {
+                        let mut a = el("a").attr("href", format!("{file}#{t}"));
+                        if first {
+                            let id = self.unique_id(&mark.anchor);
+                            if id == mark.anchor {
+                                a = a.attr("id", id);
+                            }
+                            first = false;
+                        }
+                        span = span.child(a.text(part));
+                    }
+                    None => span = span.text(part),
+                }
+            }
+            span.into()
         } else {
             let mut a = el("a");
             let target = mark
