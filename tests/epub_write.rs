@@ -15,7 +15,6 @@ use folio::epub::{EpubInput, write};
 use folio::fonts::FontSet;
 use folio::refs::{CiteMark, Entry, RefText, Resolved};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 fn sp() -> Span {
@@ -379,18 +378,6 @@ fn build() -> (Vec<u8>, Vec<folio::diag::Diagnostic>) {
     .expect("epub")
 }
 
-fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut v = Vec::new();
-            f.read_to_end(&mut v).unwrap();
-            (f.name().to_string(), v)
-        })
-        .collect()
-}
-
 fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
@@ -399,7 +386,7 @@ fn is_han(c: char) -> bool {
 fn every_feature_round_trips() {
     let (bytes, warnings) = build();
     assert!(warnings.is_empty(), "{warnings:?}");
-    let files = entries(&bytes);
+    let files = common::zip_entries(&bytes);
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names[0], "mimetype");
     assert_eq!(files[0].1, b"application/epub+zip");
@@ -577,7 +564,7 @@ fn sample_book_is_small_and_clean() {
     .unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     assert!(bytes.len() < 1_000_000, "{} bytes", bytes.len());
-    let files = entries(&bytes);
+    let files = common::zip_entries(&bytes);
     for ch in &doc.chapters {
         let name = format!("OEBPS/text/{}.xhtml", ch.id);
         let (_, data) = files

@@ -106,15 +106,7 @@ pub fn chapter(
         Some(ch.title.clone()),
     );
     let centred = |ctx: &mut Ctx, pieces: Vec<Piece>, size: f32, out: &mut Vec<Elem>| {
-        let opts = ParaOpts {
-            measure: ctx.measure,
-            indent: 0.0,
-            left: 0.0,
-            align: Align::Center,
-            pitch: size * 1.6,
-            keep_lines: false,
-        };
-        for mut l in paragraph::layout(ctx, &pieces, &opts) {
+        for mut l in paragraph::centred(ctx, &pieces, size) {
             l.keep_with_next = true;
             out.push(Elem::Box(l));
         }

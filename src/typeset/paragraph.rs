@@ -96,6 +96,19 @@ struct Info {
     obj: Option<ObjKind>,
 }
 
+/// Centred lines of `pieces` at a 1.6 line pitch (chapter subtitles, the title page, the TOC title).
+pub fn centred(ctx: &mut Ctx, pieces: &[Piece], size: f32) -> Vec<BoxElem> {
+    let opts = ParaOpts {
+        measure: ctx.measure,
+        indent: 0.0,
+        left: 0.0,
+        align: Align::Center,
+        pitch: size * 1.6,
+        keep_lines: false,
+    };
+    layout(ctx, pieces, &opts)
+}
+
 /// Lays out one paragraph into line boxes.
 pub fn layout(ctx: &mut Ctx, pieces: &[Piece], o: &ParaOpts) -> Vec<BoxElem> {
     let mut styles: Vec<Style> = Vec::new();

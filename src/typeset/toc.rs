@@ -26,20 +26,12 @@ pub fn toc_title(ctx: &Ctx) -> &'static str {
 }
 
 fn centred(ctx: &mut Ctx, text: &str, role: Role, size: f32, out: &mut Vec<Elem>) {
-    let opts = ParaOpts {
-        measure: ctx.measure,
-        indent: 0.0,
-        left: 0.0,
-        align: Align::Center,
-        pitch: size * 1.6,
-        keep_lines: false,
-    };
-    let lines = paragraph::layout(
-        ctx,
-        &[Piece::Text(text.to_string(), Style::new(role, size))],
-        &opts,
+    let pieces = [Piece::Text(text.to_string(), Style::new(role, size))];
+    out.extend(
+        paragraph::centred(ctx, &pieces, size)
+            .into_iter()
+            .map(Elem::Box),
     );
-    out.extend(lines.into_iter().map(Elem::Box));
 }
 
 /// The title page: title, subtitle, authors; publisher at the foot.
