@@ -190,3 +190,41 @@ fn check_speaks_json_for_editors() {
         "[\n  {\"severity\":\"error\",\"file\":\"content/01-a.md\",\"line\":3,\"column\":3,\"end_line\":3,\"end_column\":4,\"message\":\"ASCII `,` after a Chinese character\",\"hints\":[\"use the full-width `，`\"]}\n]\n"
     );
 }
+
+#[test]
+fn init_writes_a_book_that_loads_cleanly_and_never_overwrites() {
+    let dir = temp_dir("init").join("新书");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(args)
+            .arg(&dir)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["init"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "book.toml",
+        "content/01-start.md",
+        "content/02-more.md",
+        "references.bib",
+        "templates/epub.css",
+    ] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    // The new book parses with no problem at all (fonts aside, which depend on the machine).
+    let mut diags = folio::diag::Diagnostics::default();
+    let settings = folio::config::load(&dir, &Default::default(), &mut diags).expect("settings");
+    let doc = folio::load::load(&settings, &mut diags, true);
+    let refs = folio::refs::resolve(&settings, &doc, &mut diags);
+    diags.extend(refs.unused());
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    assert_eq!(doc.chapters.len(), 2);
+    let again = run(&["init"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("never overwrites"));
+}
