@@ -41,6 +41,9 @@ pub enum Command {
         /// `text` for people, `json` (one array on stdout) for editors and CI.
         #[arg(long, value_enum, default_value = "text")]
         format: ReportFormat,
+        /// Apply the safe typography fixes to the Markdown files, print what changed, then check again.
+        #[arg(long)]
+        fix: bool,
     },
     /// Start a new book in DIR (never overwrites an existing file).
     Init { dir: PathBuf },

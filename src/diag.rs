@@ -115,6 +115,9 @@ pub struct Diagnostic {
     pub path: Option<PathBuf>,
     pub message: String,
     pub hints: Vec<String>,
+    /// A safe mechanical fix: replace the text of this span with this string (`folio check --fix`).
+    /// Boxed: most diagnostics have none, and the type travels in `Result`s.
+    pub fix: Option<Box<(Span, String)>>,
 }
 
 impl Diagnostic {
@@ -125,6 +128,7 @@ impl Diagnostic {
             path: None,
             message: message.into(),
             hints: Vec::new(),
+            fix: None,
         }
     }
 
@@ -142,6 +146,12 @@ impl Diagnostic {
 
     pub fn in_file(mut self, path: impl AsRef<Path>) -> Self {
         self.path = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Attach a safe fix: `span`'s text becomes `replacement`.
+    pub fn fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.fix = Some(Box::new((span, replacement.into())));
         self
     }
 

@@ -19,6 +19,7 @@ pub mod diag;
 pub mod doc;
 pub mod epub;
 pub mod files;
+pub mod fix;
 pub mod fonts;
 pub mod highlight;
 pub mod init;

@@ -70,7 +70,7 @@ fn main() -> ExitCode {
             }
             outputs.is_some()
         }
-        Command::Check { book, format } => {
+        Command::Check { book, format, fix } => {
             json = format == ReportFormat::Json;
             let req = BuildRequest {
                 root: book,
@@ -79,6 +79,20 @@ fn main() -> ExitCode {
                 write: false,
             };
             folio::build(&req, &mut diags, &mut |_| {});
+            if fix {
+                match folio::fix::apply(&req.root, &diags) {
+                    Ok(changes) => {
+                        for c in &changes {
+                            println!("fixed {c}");
+                        }
+                        if !changes.is_empty() {
+                            diags = Diagnostics::default();
+                            folio::build(&req, &mut diags, &mut |_| {});
+                        }
+                    }
+                    Err(e) => eprintln!("error: {e}"),
+                }
+            }
             diags.promote_warnings();
             !diags.has_errors()
         }

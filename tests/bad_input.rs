@@ -228,3 +228,34 @@ fn init_writes_a_book_that_loads_cleanly_and_never_overwrites() {
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("never overwrites"));
 }
+
+#[test]
+fn check_fix_applies_the_safe_fixes_and_checks_again() {
+    let dir = book(
+        "fix",
+        "",
+        "# 一\n\n　　中文,还有...省略（共２个）他用――好 吗。\n\n```\n代码,不动...\n```\n"
+            .as_bytes(),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["check", "--fix"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("fixed content/01-a.md:3:5: `,` → `，`"),
+        "{stdout}"
+    );
+    let fixed = std::fs::read_to_string(dir.join("content/01-a.md")).unwrap();
+    assert_eq!(
+        fixed,
+        "# 一\n\n中文，还有……省略（共2个）他用——好吗。\n\n```\n代码,不动...\n```\n"
+    );
+}

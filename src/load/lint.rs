@@ -15,8 +15,14 @@ pub fn lint(text: &str, at: usize, file: FileId, out: &mut Vec<Diagnostic>) {
         let han_before = prev.is_some_and(is_han);
         let han_after = next.is_some_and(is_han);
         let span = |len: usize| Span::new(file, at + off..at + off + len);
-        let mut warn = |len: usize, msg: String, fix: String| {
-            out.push(Diagnostic::warning(msg).at(span(len)).hint(fix));
+        // `len` bytes from here are replaced by `with` under `folio check --fix`.
+        let mut warn = |len: usize, msg: String, hint: String, with: &str| {
+            out.push(
+                Diagnostic::warning(msg)
+                    .at(span(len))
+                    .hint(hint)
+                    .fix(span(len), with),
+            );
         };
         match c {
             '.' if text[off..].starts_with("...")
@@ -26,6 +32,7 @@ pub fn lint(text: &str, at: usize, file: FileId, out: &mut Vec<Diagnostic>) {
                     3,
                     "`...` in Chinese text".into(),
                     "write the Chinese ellipsis `……`".into(),
+                    "……",
                 );
                 i += 3;
                 continue;
@@ -35,6 +42,7 @@ pub fn lint(text: &str, at: usize, file: FileId, out: &mut Vec<Diagnostic>) {
                     9,
                     "`。。。` used as an ellipsis".into(),
                     "write the Chinese ellipsis `……`".into(),
+                    "……",
                 );
                 i += 3;
                 continue;
@@ -54,6 +62,7 @@ pub fn lint(text: &str, at: usize, file: FileId, out: &mut Vec<Diagnostic>) {
                     1,
                     format!("ASCII `{c}` after a Chinese character"),
                     format!("use the full-width `{full}`"),
+                    &full.to_string(),
                 );
             }
             '(' if han_before
@@ -68,12 +77,14 @@ pub fn lint(text: &str, at: usize, file: FileId, out: &mut Vec<Diagnostic>) {
                     1,
                     "ASCII `(` in Chinese text".into(),
                     "use the full-width `（ … ）`".into(),
+                    "（",
                 );
             }
             ')' if han_after => warn(
                 1,
                 "ASCII `)` in Chinese text".into(),
                 "use the full-width `（ … ）`".into(),
+                "）",
             ),
             '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
                 let ascii = super::chars::fold_fullwidth(c);
@@ -81,23 +92,26 @@ pub fn lint(text: &str, at: usize, file: FileId, out: &mut Vec<Diagnostic>) {
                     c.len_utf8(),
                     format!("full-width `{c}`"),
                     format!("write the ASCII `{ascii}` (folio folds it in the output)"),
+                    &ascii.to_string(),
                 );
             }
             '\u{2015}' => {
+                let pair = next == Some('\u{2015}');
                 warn(
-                    c.len_utf8(),
+                    if pair { 6 } else { 3 },
                     "`―` (U+2015) used as a dash".into(),
                     "write `——` (two U+2014)".into(),
+                    if pair { "——" } else { "—" },
                 );
-                if next == Some('\u{2015}') {
-                    i += 1;
-                }
+                i += usize::from(pair);
             }
             '\u{3000}' if off == 0 || prev == Some('\n') => {
+                let run = text[off..].chars().take_while(|&c| c == '\u{3000}').count();
                 warn(
-                    3,
+                    3 * run,
                     "paragraph indented with U+3000".into(),
                     "remove it: the 2 em indent comes from the style".into(),
+                    "",
                 );
             }
             ' ' if han_before && han_after => {
@@ -105,6 +119,7 @@ pub fn lint(text: &str, at: usize, file: FileId, out: &mut Vec<Diagnostic>) {
                     1,
                     "space between two Chinese characters".into(),
                     "remove it (folio drops it in the output)".into(),
+                    "",
                 );
             }
             _ => {}
@@ -161,6 +176,17 @@ mod tests {
         );
         assert_eq!(hints("　　开头"), ["paragraph indented with U+3000@0"]);
         assert_eq!(hints("他用――"), ["`―` (U+2015) used as a dash@6"]);
+        let mut out = Vec::new();
+        lint("他用――，共２个", 0, FileId(0), &mut out);
+        let fixes: Vec<(std::ops::Range<usize>, String)> = out
+            .into_iter()
+            .filter_map(|d| d.fix)
+            .map(|f| (f.0.range.clone(), f.1.clone()))
+            .collect();
+        assert_eq!(
+            fixes,
+            [(6..12, "——".to_string()), (18..21, "2".to_string())]
+        );
         assert_eq!(hints("中 文"), ["space between two Chinese characters@3"]);
         assert_eq!(
             hints("看(注意)吧"),
