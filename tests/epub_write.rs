@@ -378,9 +378,7 @@ fn build() -> (Vec<u8>, Vec<folio::diag::Diagnostic>) {
     .expect("epub")
 }
 
-fn is_han(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
-}
+use common::is_han;
 
 #[test]
 fn every_feature_round_trips() {

@@ -89,12 +89,9 @@ impl<'a> Shaper<'a> {
     }
 }
 
-/// Han, kana, Bopomofo and the ideographic symbols: the characters set solid in a 1 em frame.
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3005..=0x3007 | 0x3021..=0x3029 | 0x3040..=0x30FF | 0x3100..=0x312F
-        | 0x31A0..=0x31BF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
+/// Han, kana, Bopomofo and the ideographic symbols: the characters set solid in a 1 em frame
+/// (one table for the whole crate, shared with the loader's normalisation).
+pub use crate::load::is_han;
 
 /// Where a punctuation mark's ink sits in its nominal frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
