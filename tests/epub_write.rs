@@ -13,7 +13,7 @@ use folio::diag::{FileId, Span};
 use folio::doc::*;
 use folio::epub::{EpubInput, write};
 use folio::fonts::FontSet;
-use folio::refs::{CiteMark, Entry, RefText, Resolved};
+use folio::refs::{CiteMark, Entry, MarkPart, RefText, Resolved};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -314,7 +314,10 @@ pub fn sample() -> (Document, Resolved) {
     let mark = |n: usize, key: &str| CiteMark {
         span: sp(),
         prefix: String::new(),
-        text: format!("[{n}]"),
+        parts: vec![MarkPart {
+            text: format!("[{n}]"),
+            target: Some(format!("ref-{key}")),
+        }],
         superscript: true,
         targets: vec![format!("ref-{key}")],
         anchor: format!("cite-{n}"),
@@ -353,6 +356,7 @@ pub fn sample() -> (Document, Resolved) {
                 first_cited: Some(("ch01-ardm".into(), "cite-2".into())),
             },
         ],
+        chapter_entries: vec![],
         title: "参考文献".into(),
         paper_refs: vec![(
             "ch01-ardm".into(),

@@ -8,6 +8,17 @@ use folio::config::{Overrides, Paper};
 use folio::diag::Diagnostics;
 
 fn layout(paper: Option<Paper>) -> (folio::typeset::page::PagedDocument, Vec<u8>) {
+    let (paged, bytes, _) = layout_with_refs(paper);
+    (paged, bytes)
+}
+
+fn layout_with_refs(
+    paper: Option<Paper>,
+) -> (
+    folio::typeset::page::PagedDocument,
+    Vec<u8>,
+    folio::refs::Resolved,
+) {
     let root = repo_root();
     let mut diags = Diagnostics::default();
     let settings = folio::config::load(
@@ -26,7 +37,7 @@ fn layout(paper: Option<Paper>) -> (folio::typeset::page::PagedDocument, Vec<u8>
     assert!(!diags.has_errors());
     let paged = folio::typeset::layout(&settings, &doc, &refs, &fonts).expect("layout");
     let bytes = folio::pdf::write(&settings, &paged, &fonts).expect("pdf");
-    (paged, bytes)
+    (paged, bytes, refs)
 }
 
 #[test]
@@ -94,4 +105,53 @@ fn long_dashes_are_unbroken() {
         }
     }
     assert!(dashes > 0, "the sample book uses ——");
+}
+
+/// Every number of every citation mark is a link annotation to its own entry, by a named destination
+/// (`/Dest (ref-grill2020byol)`) that the PDF's name tree defines; all 48 works are reached.
+#[test]
+fn citation_marks_are_pdf_links_to_their_entries() {
+    let (_, bytes, refs) = layout_with_refs(None);
+    let path = temp_dir("pdf-cite-links").join("book.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let Some(out) = tool("qpdf", &["--json=2", path.to_str().unwrap()]) else {
+        missing("qpdf");
+        return;
+    };
+    let json = String::from_utf8(out.stdout).unwrap();
+    // Link annotations: `"/Dest": "u:ref-…"`; the name tree: `"/Dests": { "/Names": [ "u:ref-…", … ] }`.
+    let mut linked: Vec<String> = json
+        .split("\"/Dest\": \"u:")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .filter(|n| n.starts_with("ref-"))
+        .collect();
+    linked.sort();
+    let mut expected: Vec<String> = refs
+        .marks
+        .iter()
+        .flat_map(|m| m.parts.iter().filter_map(|p| p.target.clone()))
+        .collect();
+    expected.sort();
+    assert!(
+        expected.len() > 48,
+        "the sample book cites {}",
+        expected.len()
+    );
+    assert_eq!(linked, expected, "one link annotation per cited number");
+
+    let names = json.split("\"/Dests\"").nth(1).expect("a /Dests name tree");
+    let names = &names[..names.find(']').unwrap()];
+    let entries: std::collections::BTreeSet<&str> =
+        refs.entries.iter().map(|e| e.anchor.as_str()).collect();
+    assert_eq!(entries.len(), 48);
+    for n in &linked {
+        assert!(entries.contains(n.as_str()), "{n} is no entry");
+        assert!(
+            names.contains(&format!("\"u:{n}\"")),
+            "{n} is not a named destination"
+        );
+    }
+    let reached: std::collections::BTreeSet<&String> = linked.iter().collect();
+    assert_eq!(reached.len(), 48, "every work is reached from a mark");
 }

@@ -120,6 +120,7 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
     let mut toc: Vec<NavEntry> = Vec::new();
     let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut references_at = None;
+    let mut chapter_refs: Option<String> = None; // the first per-chapter references section
     for ch in &order {
         if ch.matter == Matter::Back && references_at.is_none() {
             references_at = Some(docs.len());
@@ -131,7 +132,7 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
         for i in 0..ch.footnotes.len() {
             add(TextStyle::Body, &render::note_marker(i + 1));
         }
-        let children = pages::sections(&ch.blocks)
+        let mut children: Vec<NavEntry> = pages::sections(&ch.blocks)
             .into_iter()
             .map(|(id, label)| NavEntry {
                 label,
@@ -139,6 +140,17 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
                 children: vec![],
             })
             .collect();
+        if !input.refs.chapter_list(&ch.id).is_empty() {
+            let title = pages::references_title(input.refs, &labels);
+            add(TextStyle::Heading, title);
+            let href = format!("{file}#{}", pages::chapter_references_id(&ch.id));
+            chapter_refs.get_or_insert_with(|| href.clone());
+            children.push(NavEntry {
+                label: title.to_string(),
+                href,
+                children: vec![],
+            });
+        }
         toc.push(NavEntry {
             label: ch.title.clone(),
             href: file.clone(),
@@ -150,11 +162,7 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
     let refs = input.refs;
     if book.references_file.is_some() {
         let xhtml = pages::references(refs, &book.files, &ids, lang, &labels);
-        let title = if refs.title.trim().is_empty() {
-            labels.references
-        } else {
-            &refs.title
-        };
+        let title = pages::references_title(refs, &labels);
         add(TextStyle::Heading, title);
         toc.insert(
             references_at.min(toc.len()),
@@ -169,9 +177,9 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
     // Generated text, by the style it is set in.
     for m in &refs.marks {
         add(TextStyle::Body, &m.prefix);
-        add(TextStyle::Body, &m.text);
+        add(TextStyle::Body, &m.text());
     }
-    for e in &refs.entries {
+    for e in refs.all_entries() {
         add(TextStyle::Body, &e.label);
         add(TextStyle::Body, &pages::ref_plain(&e.text));
     }
@@ -251,7 +259,7 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
         cover: "cover.xhtml",
         toc: "nav.xhtml#toc",
         bodymatter: bodymatter.as_deref(),
-        bibliography: book.references_file,
+        bibliography: book.references_file.map(str::to_string).or(chapter_refs),
     };
     let nav_xhtml = nav::nav_document(lang, &labels, &toc, &marks);
     let mut front = vec![

@@ -20,7 +20,7 @@ pub struct Landmarks<'a> {
     pub cover: &'a str,
     pub toc: &'a str,
     pub bodymatter: Option<&'a str>,
-    pub bibliography: Option<&'a str>,
+    pub bibliography: Option<String>,
 }
 
 fn toc_list(entries: &[NavEntry]) -> Element {
@@ -59,7 +59,7 @@ pub fn nav_document(
     if let Some(b) = marks.bodymatter {
         items.push(("bodymatter", b, labels.start));
     }
-    if let Some(b) = marks.bibliography {
+    if let Some(b) = marks.bibliography.as_deref() {
         items.push(("bibliography", b, labels.references));
     }
     let mut ol = el("ol");

@@ -8,7 +8,7 @@ use super::render::{ChapterCtx, is_latin, note_marker, ref_text};
 use super::xhtml::{Element, Node, document, el, text};
 use crate::config::BookMeta;
 use crate::doc::{Block, Chapter, Matter};
-use crate::refs::{RefText, Resolved};
+use crate::refs::{Entry, RefText, Resolved};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const CSS_HREF: &str = "../styles/epub.css";
@@ -63,6 +63,25 @@ pub fn chapter(ctx: &mut ChapterCtx<'_, '_>, lang: &str, labels: &Labels) -> Str
     }
     section.push(header);
     section = section.children(ctx.blocks(&ch.blocks));
+    let entries = ctx.book.refs.chapter_list(&ch.id);
+    if !entries.is_empty() {
+        let title = references_title(ctx.book.refs, labels);
+        let file = super::chapter_file(&ch.id);
+        let mut refs = el("section")
+            .attr("epub:type", "bibliography")
+            .attr("class", "references")
+            .attr("id", ctx.unique_id(&chapter_references_id(&ch.id)));
+        refs.push(el("h2").text(title));
+        // Back links stay in this document: its ids are all known once the body is rendered.
+        let ids = ctx.ids().clone();
+        let back = |e: &Entry| match &e.first_cited {
+            Some((_, a)) if a.is_empty() => Some(file.clone()),
+            Some((_, a)) => ids.contains(a).then(|| format!("#{a}")),
+            None => None,
+        };
+        refs = refs.children(entry_paragraphs(entries, back, labels));
+        section.push(refs);
+    }
     if !ch.footnotes.is_empty() {
         let mut notes = el("section")
             .attr("class", "footnotes")
@@ -160,6 +179,20 @@ pub fn cover_page(book: &BookMeta, labels: &Labels, image_href: &str) -> String 
     page(&book.language, labels.cover, body)
 }
 
+/// Id of the per-chapter references section of chapter `id`.
+pub fn chapter_references_id(id: &str) -> String {
+    format!("{id}-references")
+}
+
+/// The references title: the book's setting, else the label of its language.
+pub fn references_title<'r>(refs: &'r Resolved, labels: &Labels) -> &'r str {
+    if refs.title.trim().is_empty() {
+        labels.references
+    } else {
+        refs.title.as_str()
+    }
+}
+
 /// The references document: every entry with its anchor and a link back to its first citation.
 pub fn references(
     refs: &Resolved,
@@ -168,17 +201,36 @@ pub fn references(
     lang: &str,
     labels: &Labels,
 ) -> String {
-    let title = if refs.title.trim().is_empty() {
-        labels.references
-    } else {
-        refs.title.as_str()
-    };
+    let title = references_title(refs, labels);
     let mut s = el("section")
         .attr("epub:type", "bibliography")
         .attr("class", "references");
     s.push(el("h1").text(title));
+    // An empty anchor means the paper header of the chapter (`cite:` in its front matter).
+    let back = |e: &Entry| {
+        let (chapter, anchor) = e.first_cited.as_ref()?;
+        let file = files.get(chapter)?;
+        if anchor.is_empty() {
+            Some(file.clone())
+        } else {
+            ids.get(chapter)
+                .is_some_and(|s| s.contains(anchor))
+                .then(|| format!("{file}#{anchor}"))
+        }
+    };
+    s = s.children(entry_paragraphs(&refs.entries, back, labels));
+    page(lang, title, el("body").child(s))
+}
+
+/// One `<p>` per entry: label, formatted text, and the back link `back` gives (to its first citation).
+fn entry_paragraphs(
+    entries: &[Entry],
+    back: impl Fn(&Entry) -> Option<String>,
+    labels: &Labels,
+) -> Vec<Node> {
     let mut seen = std::collections::HashSet::new();
-    for e in &refs.entries {
+    let mut out = Vec::new();
+    for e in entries {
         let mut p = el("p").attr("class", "ref");
         if seen.insert(e.anchor.clone()) {
             p = p.attr("id", e.anchor.clone());
@@ -189,18 +241,7 @@ pub fn references(
             p.push(text(" "));
         }
         p = p.children(ref_text(&e.text));
-        // An empty anchor means the paper header of the chapter (`cite:` in its front matter).
-        let back = e.first_cited.as_ref().and_then(|(chapter, anchor)| {
-            let file = files.get(chapter)?;
-            if anchor.is_empty() {
-                Some(file.clone())
-            } else {
-                ids.get(chapter)
-                    .is_some_and(|s| s.contains(anchor))
-                    .then(|| format!("{file}#{anchor}"))
-            }
-        });
-        if let Some(href) = back {
+        if let Some(href) = back(e) {
             p.push(text(" "));
             p.push(
                 el("a")
@@ -211,9 +252,9 @@ pub fn references(
                     .text("↑"),
             );
         }
-        s.push(p);
+        out.push(p.into());
     }
-    page(lang, title, el("body").child(s))
+    out
 }
 
 /// The `##` headings of a chapter: (id, plain text), for the nav and the NCX.

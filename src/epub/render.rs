@@ -21,12 +21,10 @@ pub struct Book<'a> {
     pub anchors: BTreeMap<String, BTreeSet<String>>,
     /// Each citation (by address) → its index in `Document::citations()`.
     cite_index: HashMap<*const Citation, usize>,
-    /// File name of the references document, when there is one.
+    /// File name of the references document, when the book has an end-of-book list.
     pub references_file: Option<&'static str>,
-    /// Anchor ids of the reference entries.
-    entry_anchors: BTreeSet<String>,
-    /// Numeric label (`17` of `[17]`) → entry anchor, so each number of a mark links to its own work.
-    numbered: BTreeMap<String, String>,
+    /// Entry anchor → `file#anchor` (the references document, or the chapter of a per-chapter list).
+    entry_hrefs: BTreeMap<String, String>,
 }
 
 impl<'a> Book<'a> {
@@ -53,18 +51,24 @@ impl<'a> Book<'a> {
             anchors,
             cite_index,
             references_file: (!refs.entries.is_empty()).then_some(super::REFERENCES_FILE),
-            entry_anchors: refs.entries.iter().map(|e| e.anchor.clone()).collect(),
-            numbered: refs
-                .entries
-                .iter()
-                .filter_map(|e| {
-                    let n = e.label.trim_matches(|c| c == '[' || c == ']');
-                    (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-                        .then(|| (n.to_string(), e.anchor.clone()))
-                })
-                .collect(),
+            entry_hrefs: entry_hrefs(refs),
         }
     }
+}
+
+/// Where each reference entry lives: the end-of-book document or its chapter's file.
+fn entry_hrefs(refs: &Resolved) -> BTreeMap<String, String> {
+    let book = refs
+        .entries
+        .iter()
+        .map(|e| (super::REFERENCES_FILE.to_string(), e));
+    let chapters = refs
+        .chapter_entries
+        .iter()
+        .flat_map(|(id, es)| es.iter().map(move |e| (super::chapter_file(id), e)));
+    book.chain(chapters)
+        .map(|(file, e)| (e.anchor.clone(), format!("{file}#{}", e.anchor)))
+        .collect()
 }
 
 fn heading_ids(blocks: &[Block]) -> BTreeSet<String> {
@@ -121,36 +125,13 @@ impl<'b, 'a> ChapterCtx<'b, 'a> {
         &self.ids
     }
 
-    /// A numeric mark cut into its numbers (each with the anchor of its work) and the text between
-    /// them, or `None` when some number has no work among the mark's targets (author-date marks).
-    fn numbered_parts(
-        &self,
-        mark: &crate::refs::CiteMark,
-    ) -> Option<Vec<(String, Option<String>)>> {
-        let mut parts: Vec<(String, Option<String>)> = Vec::new();
-        let mut rest = mark.text.as_str();
-        while !rest.is_empty() {
-            let digits = rest
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(rest.len());
-            if digits > 0 {
-                let n = &rest[..digits];
-                let anchor = self
-                    .book
-                    .numbered
-                    .get(n)
-                    .filter(|a| mark.targets.contains(a))?;
-                parts.push((n.to_string(), Some(anchor.clone())));
-                rest = &rest[digits..];
-            } else {
-                let other = rest
-                    .find(|c: char| c.is_ascii_digit())
-                    .unwrap_or(rest.len());
-                parts.push((rest[..other].to_string(), None));
-                rest = &rest[other..];
-            }
+    /// `a` with the citation's anchor id, unless that id is taken in this document.
+    fn first_cite_id(&mut self, a: Element, anchor: &str) -> Element {
+        if self.unique_id(anchor) == anchor {
+            a.attr("id", anchor)
+        } else {
+            a
         }
-        parts.iter().any(|(_, t)| t.is_some()).then_some(parts)
     }
 
     /// `id` if it is not used yet in this document, else a numbered variant.
@@ -423,48 +404,45 @@ impl<'b, 'a> ChapterCtx<'b, 'a> {
         if !mark.prefix.is_empty() {
             out.push(text(mark.prefix.clone()));
         }
-        // One work: the whole mark is the link (a larger tap target). Several: one link per number.
-        let numbers = (mark.targets.len() > 1)
-            .then(|| self.numbered_parts(mark))
-            .flatten();
+        // One work: the whole mark is the link (a larger tap target). Several: one link per number,
+        // the first carrying the id the references' back link points at.
+        let book = self.book;
+        let href = |target: &Option<String>| {
+            target
+                .as_ref()
+                .and_then(|t| book.entry_hrefs.get(t))
+                .cloned()
+        };
+        let linked = mark
+            .parts
+            .iter()
+            .filter(|p| href(&p.target).is_some())
+            .count();
         let node: Node = if self.in_link {
-            el("span").text(mark.text.clone()).into()
-        } else if let (Some(parts), Some(file)) = (numbers, self.book.references_file) {
-            // `[17-18]`, `[1, 3-5]`: every number links to its own work; the first carries the id
-            // the references' back link points at.
+            el("span").text(mark.text()).into()
+        } else if linked == 0 {
+            el("span").attr("class", "cite").text(mark.text()).into()
+        } else if mark.targets.len() <= 1 {
+            let target = mark.parts.iter().find_map(|p| href(&p.target));
+            let mut a = el("a").attr("href", target.unwrap_or_default());
+            a = self.first_cite_id(a, &mark.anchor);
+            a.attr("class", "cite").text(mark.text()).into()
+        } else {
             let mut span = el("span").attr("class", "cite");
             let mut first = true;
-            for (part, target) in parts {
-                match target {
-                    Some(t) => {
-                        let mut a = el("a").attr("href", format!("{file}#{t}"));
-                        if first {
-                            let id = self.unique_id(&mark.anchor);
-                            if id == mark.anchor {
-                                a = a.attr("id", id);
-                            }
-                            first = false;
+            for part in &mark.parts {
+                match href(&part.target) {
+                    Some(h) => {
+                        let mut a = el("a").attr("href", h);
+                        if std::mem::take(&mut first) {
+                            a = self.first_cite_id(a, &mark.anchor);
                         }
-                        span = span.child(a.text(part));
+                        span = span.child(a.text(part.text.clone()));
                     }
-                    None => span = span.text(part),
+                    None => span = span.text(part.text.clone()),
                 }
             }
             span.into()
-        } else {
-            let mut a = el("a");
-            let target = mark
-                .targets
-                .iter()
-                .find(|t| self.book.entry_anchors.contains(*t));
-            if let (Some(file), Some(target)) = (self.book.references_file, target) {
-                a = a.attr("href", format!("{file}#{target}"));
-            }
-            let id = self.unique_id(&mark.anchor);
-            if id == mark.anchor {
-                a = a.attr("id", id);
-            }
-            a.attr("class", "cite").text(mark.text.clone()).into()
         };
         out.push(if mark.superscript {
             el("sup").child(node).into()

@@ -210,7 +210,10 @@ fn citations_use_their_marks_and_fall_back_to_keys() {
         marks: vec![CiteMark {
             span: Span::new(FileId(0), 5..6),
             prefix: "Grill 等".into(),
-            text: "[1]".into(),
+            parts: vec![crate::refs::MarkPart {
+                text: "[1]".into(),
+                target: Some("ref-a".into()),
+            }],
             superscript: true,
             targets: vec!["ref-a".into()],
             anchor: "cite-1".into(),

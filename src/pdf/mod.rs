@@ -16,7 +16,7 @@ use krilla::SerializeSettings;
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::rgb;
-use krilla::destination::{Destination, XyzDestination};
+use krilla::destination::{Destination, NamedDestination, XyzDestination};
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::page::{PageLabel, PageSettings};
@@ -88,9 +88,12 @@ pub fn write(
                 };
                 let target = match target {
                     LinkDest::Uri(u) => Target::Action(Action::Link(LinkAction::new(u.clone()))),
-                    LinkDest::Internal { page, y } => Target::Destination(Destination::Xyz(
-                        XyzDestination::new(*page, Point::from_xy(0.0, *y)),
-                    )),
+                    LinkDest::Internal { name, page, y } => {
+                        Target::Destination(Destination::Named(NamedDestination::new(
+                            name.clone(),
+                            XyzDestination::new(*page, Point::from_xy(0.0, *y)),
+                        )))
+                    }
                 };
                 kp.add_annotation(Annotation::new_link(LinkAnnotation::new(r, target), None));
             }

@@ -15,12 +15,12 @@ mod tests;
 
 pub use style::plain;
 
-use crate::config::Settings;
+use crate::config::{RefPlacement, Settings};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::doc::{Citation, Document};
 use hayagriva::CitePurpose;
 use number::NumItem;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use style::{Format, Item};
 
 /// What the writers need to render citations and the references section.
@@ -28,8 +28,11 @@ use style::{Format, Item};
 pub struct Resolved {
     /// One mark per citation, in the order of `Document::citations()`; `marks[i].span` is that citation's span.
     pub marks: Vec<CiteMark>,
-    /// The references list, in display order.
+    /// The references list at the end of the book, in display order (empty with per-chapter references).
     pub entries: Vec<Entry>,
+    /// With `references = "per-chapter"`: each citing chapter's own list (chapter id, entries), numbered
+    /// from 1 in each chapter, in reading order.
+    pub chapter_entries: Vec<(String, Vec<Entry>)>,
     /// Section title (参考文献 / References).
     pub title: String,
     /// Marks for each chapter's paper header (`cite:` in front matter), by chapter id.
@@ -46,8 +49,9 @@ pub struct CiteMark {
     /// citations under numeric styles: `Grill 等` (GB/T 7714: the superscript `[3]` follows directly),
     /// `Grill et al. ` (IEEE: ends with the space before `[3]`). Empty for other citations.
     pub prefix: String,
-    /// `[1]`, `[1-3]`, `Grill 等 [3]`, `(Grill et al., 2020)`, or `[?key]` for an unknown key.
-    pub text: String,
+    /// The mark in parts: `[`, `17` → its entry, `-`, `18` → its entry, `]`. Numeric marks link each
+    /// number; an author-date mark is one part linking to its first work; `[?key]` links nowhere.
+    pub parts: Vec<MarkPart>,
     /// GB/T 7714 numeric puts marks in superscript.
     pub superscript: bool,
     /// Anchor ids of the entries it links to (`ref-grill2020byol`), in order.
@@ -56,10 +60,25 @@ pub struct CiteMark {
     pub anchor: String,
 }
 
+/// A piece of a citation mark, linked to a references entry or plain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkPart {
+    pub text: String,
+    /// Anchor id of the entry (`ref-…`).
+    pub target: Option<String>,
+}
+
+impl CiteMark {
+    /// `[1]`, `[1-3]`, `(Grill et al., 2020)`, or `[?key]` for an unknown key.
+    pub fn text(&self) -> String {
+        self.parts.iter().map(|p| p.text.as_str()).collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub key: String,
-    /// Anchor id of the entry (`ref-grill2020byol`).
+    /// Anchor id of the entry (`ref-grill2020byol`; `ref-<chapter>-<key>` with per-chapter lists).
     pub anchor: String,
     /// `[1]` for numeric styles; empty for author-date.
     pub label: String,
@@ -89,6 +108,21 @@ impl Resolved {
             })
             .collect()
     }
+
+    /// The per-chapter references list of chapter `id` (empty for an end-of-book list).
+    pub fn chapter_list(&self, id: &str) -> &[Entry] {
+        self.chapter_entries
+            .iter()
+            .find(|(c, _)| c == id)
+            .map_or(&[], |(_, e)| e.as_slice())
+    }
+
+    /// Every listed entry: the end-of-book list, then the per-chapter lists.
+    pub fn all_entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries
+            .iter()
+            .chain(self.chapter_entries.iter().flat_map(|(_, e)| e))
+    }
 }
 
 /// Where a key is cited, in reading order.
@@ -99,206 +133,390 @@ enum Use<'d> {
     Cite { chapter: usize, index: usize },
 }
 
+impl Use<'_> {
+    fn chapter(&self) -> usize {
+        match *self {
+            Use::Paper { chapter, .. } | Use::Cite { chapter, .. } => chapter,
+        }
+    }
+}
+
 /// Load the bibliographies, number and format every citation. Unknown keys → warnings (with "did you
 /// mean"), malformed .bib entries → errors naming the .bib file and line; unused entries are not listed
 /// (and are reported by [`Resolved::unused`] for `folio check`).
 ///
-/// Numbers follow the first citation across the whole book: each chapter's `paper.cite` counts as cited at
-/// the start of that chapter, then `Document::citations()` order. `marks[i]` belongs to
-/// `doc.citations()[i]`; its anchor is `cite-<i + 1>`.
+/// Numbers follow the first citation across the whole book (or across each chapter, with per-chapter
+/// lists): each chapter's `paper.cite` counts as cited at the start of that chapter, then
+/// `Document::citations()` order. `marks[i]` belongs to `doc.citations()[i]`; its anchor is `cite-<i + 1>`.
 pub fn resolve(settings: &Settings, doc: &Document, diags: &mut Diagnostics) -> Resolved {
     let cites = doc.citations();
     let uses = reading_order(doc, &cites);
     let bib = bib::load(settings, diags);
     let style = style::load(settings, diags);
-    let chinese_text = style.gb;
+    warn_unknown(doc, &cites, &uses, &bib, diags);
 
-    // Unknown keys: one warning per item, with the closest known key.
-    let mut warn_unknown = |key: &str, span: &Span| {
+    let r = Resolver {
+        doc,
+        cites: &cites,
+        bib: &bib,
+        style: &style,
+        book_chinese: settings.book.is_chinese(),
+    };
+    let mut out = Resolved {
+        title: settings.content.references_title.clone(),
+        ..Resolved::default()
+    };
+    let mut marks: Vec<Option<CiteMark>> = vec![None; cites.len()];
+    let mut cited: HashSet<&str> = HashSet::new();
+    let mut absorb = |list: List, scope: Option<&str>, out: &mut Resolved| {
+        for (i, m) in list.marks {
+            marks[i] = Some(m);
+        }
+        out.paper_refs.extend(list.paper_refs);
+        match scope {
+            None => out.entries = list.entries,
+            Some(id) if !list.entries.is_empty() => {
+                out.chapter_entries.push((id.to_string(), list.entries))
+            }
+            Some(_) => {}
+        }
+    };
+    match settings.content.references {
+        RefPlacement::End => {
+            let list = r.list(None, &uses);
+            cited.extend(list.cited.iter().copied());
+            absorb(list, None, &mut out);
+        }
+        RefPlacement::PerChapter => {
+            for group in uses.chunk_by(|a, b| a.chapter() == b.chapter()) {
+                let id = doc.chapters[group[0].chapter()].id.as_str();
+                let list = r.list(Some(id), group);
+                cited.extend(list.cited.iter().copied());
+                absorb(list, Some(id), &mut out);
+            }
+        }
+    }
+    out.marks = marks
+        .into_iter()
+        .zip(&cites)
+        .enumerate()
+        .map(|(i, (m, c))| m.unwrap_or_else(|| r.unknown_mark(i, c)))
+        .collect();
+    out.unused_keys = bib
+        .order
+        .iter()
+        .filter(|k| !cited.contains(k.as_str()))
+        .filter_map(|k| Some((k.clone(), bib.get(k)?.span.clone())))
+        .collect();
+    out
+}
+
+/// One warning per unknown key, with the closest known key.
+fn warn_unknown(
+    doc: &Document,
+    cites: &[&Citation],
+    uses: &[Use],
+    bib: &bib::Bib,
+    diags: &mut Diagnostics,
+) {
+    let mut warn = |key: &str, span: &Span| {
         let mut d = Diagnostic::warning(format!("unknown citation key '{key}'")).at(span.clone());
         if let Some(k) = number::suggest(key, bib.order.iter().map(String::as_str)) {
             d = d.hint(format!("did you mean '{k}'?"));
         }
         diags.push(d);
     };
-
-    // One hayagriva request per use, known items only.
-    let mut requests: Vec<Vec<Item>> = Vec::new();
-    let mut request_of: HashMap<usize, usize> = HashMap::new(); // citation index → request
-    let mut first_cited: HashMap<&str, (String, String)> = HashMap::new();
-    for u in &uses {
+    for u in uses {
         match *u {
             Use::Paper { chapter, key } => {
-                let ch = &doc.chapters[chapter];
-                match bib.get(key) {
-                    Some(l) => {
-                        first_cited
-                            .entry(key)
-                            .or_insert_with(|| (ch.id.clone(), String::new()));
-                        requests.push(vec![Item {
-                            key,
-                            entry: &l.entry,
-                            locator: None,
-                            purpose: None,
-                        }]);
-                    }
-                    None => {
-                        if let Some((_, span)) = &ch.paper.cite {
-                            warn_unknown(key, span);
-                        }
-                    }
+                if bib.get(key).is_none()
+                    && let Some((_, span)) = &doc.chapters[chapter].paper.cite
+                {
+                    warn(key, span);
                 }
             }
-            Use::Cite { chapter, index } => {
-                let c = cites[index];
-                let mut items = Vec::new();
-                for it in &c.items {
-                    let Some(l) = bib.get(&it.key) else {
-                        warn_unknown(&it.key, &it.span);
-                        continue;
-                    };
-                    first_cited.entry(it.key.as_str()).or_insert_with(|| {
-                        (
-                            doc.chapters[chapter].id.clone(),
-                            format!("cite-{}", index + 1),
-                        )
-                    });
-                    let purpose = if c.narrative {
-                        Some(CitePurpose::Prose)
-                    } else if it.suppress_author {
-                        Some(CitePurpose::Year)
-                    } else {
-                        None
-                    };
-                    items.push(Item {
-                        key: &it.key,
-                        entry: &l.entry,
-                        locator: it.locator.as_deref(),
-                        purpose,
-                    });
-                }
-                if !items.is_empty() {
-                    request_of.insert(index, requests.len());
-                    requests.push(items);
+            Use::Cite { index, .. } => {
+                for it in &cites[index].items {
+                    if bib.get(&it.key).is_none() {
+                        warn(&it.key, &it.span);
+                    }
                 }
             }
         }
     }
+}
 
-    // GB/T 7714: each entry in its own language. Other styles: the style's locale for the whole list.
-    let locale_of: HashMap<String, String> = first_cited
-        .keys()
-        .filter_map(|k| {
-            let l = bib.get(k)?;
-            let loc = if style.gb {
-                style::entry_locale(l)
-            } else {
-                style::DEFAULT.to_string()
-            };
-            Some((k.to_string(), loc))
-        })
-        .collect();
-    let book_locale = match (style.gb, settings.book.is_chinese()) {
-        (false, _) => style::DEFAULT,
-        (true, true) => "zh-CN",
-        (true, false) => "en-US",
-    };
-    let formatted = style::format(&style, &requests, &locale_of, book_locale);
-    let number: HashMap<&str, usize> = formatted
-        .order
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i + 1))
-        .collect();
-    let numeric = style.format == Format::Numeric;
+/// What one references list resolves: its entries, the marks of the citations it numbers (by citation
+/// index), the paper headers of its chapters, and the keys it lists.
+struct List<'b> {
+    entries: Vec<Entry>,
+    marks: Vec<(usize, CiteMark)>,
+    paper_refs: Vec<(String, Vec<RefText>)>,
+    cited: Vec<&'b str>,
+}
 
-    let entries: Vec<Entry> = formatted
-        .order
-        .iter()
-        .map(|key| {
-            let label = if numeric {
-                format!("[{}]", number.get(key.as_str()).copied().unwrap_or(0))
-            } else {
-                String::new()
-            };
-            let mut text = formatted.texts.get(key).cloned().unwrap_or_default();
-            strip_label(&mut text, &label);
-            if let Some(l) = bib.get(key) {
-                style::keep_organisation_case(&mut text, &l.entry);
-            }
-            Entry {
-                key: key.clone(),
-                anchor: anchor_for(key),
-                label,
-                text,
-                first_cited: first_cited.get(key.as_str()).cloned(),
-            }
-        })
-        .collect();
+/// The inputs every references list shares.
+struct Resolver<'a> {
+    doc: &'a Document,
+    cites: &'a [&'a Citation],
+    bib: &'a bib::Bib,
+    style: &'a style::Style,
+    book_chinese: bool,
+}
 
-    let marks = cites
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let targets: Vec<String> = c
-                .items
-                .iter()
-                .filter(|it| bib.get(&it.key).is_some())
-                .map(|it| anchor_for(&it.key))
-                .collect();
-            let unknown: Vec<&str> = c
-                .items
-                .iter()
-                .filter(|it| bib.get(&it.key).is_none())
-                .map(|it| it.key.as_str())
-                .collect();
-            let (prefix, text, superscript) = if numeric {
-                numeric_mark(c, &bib, &number, &style, chinese_text)
-            } else {
-                let mut t = request_of
-                    .get(&i)
-                    .map(|&r| plain(&formatted.citations[r]))
-                    .unwrap_or_default();
-                if !unknown.is_empty() {
-                    let q: Vec<String> = unknown.iter().map(|k| format!("?{k}")).collect();
-                    let sep = if t.is_empty() { "" } else { " " };
-                    t = format!("{t}{sep}[{}]", q.join(", "));
+impl<'a> Resolver<'a> {
+    /// Number and format the citations of `uses` as one list; `scope` is the chapter id of a
+    /// per-chapter list (its anchors are `ref-<chapter>-<key>`), `None` for the book's list.
+    fn list(&self, scope: Option<&str>, uses: &[Use<'a>]) -> List<'a> {
+        let (doc, bib, style) = (self.doc, self.bib, self.style);
+        // One hayagriva request per use, known items only.
+        let mut requests: Vec<Vec<Item>> = Vec::new();
+        let mut request_of: HashMap<usize, usize> = HashMap::new(); // citation index → request
+        let mut first_cited: HashMap<&str, (String, String)> = HashMap::new();
+        let mut cited: Vec<&'a str> = Vec::new();
+        for u in uses {
+            match *u {
+                Use::Paper { chapter, key } => {
+                    let Some(l) = bib.get(key) else { continue };
+                    first_cited.entry(key).or_insert_with(|| {
+                        cited.push(key);
+                        (doc.chapters[chapter].id.clone(), String::new())
+                    });
+                    requests.push(vec![Item {
+                        key,
+                        entry: &l.entry,
+                        locator: None,
+                        purpose: None,
+                    }]);
                 }
-                (String::new(), t, false)
-            };
-            CiteMark {
-                span: c.span.clone(),
-                prefix,
-                text,
-                superscript,
-                targets,
-                anchor: format!("cite-{}", i + 1),
+                Use::Cite { chapter, index } => {
+                    let c = self.cites[index];
+                    let mut items = Vec::new();
+                    for it in &c.items {
+                        let Some(l) = bib.get(&it.key) else { continue };
+                        first_cited.entry(it.key.as_str()).or_insert_with(|| {
+                            cited.push(it.key.as_str());
+                            (
+                                doc.chapters[chapter].id.clone(),
+                                format!("cite-{}", index + 1),
+                            )
+                        });
+                        let purpose = if c.narrative {
+                            Some(CitePurpose::Prose)
+                        } else if it.suppress_author {
+                            Some(CitePurpose::Year)
+                        } else {
+                            None
+                        };
+                        items.push(Item {
+                            key: &it.key,
+                            entry: &l.entry,
+                            locator: it.locator.as_deref(),
+                            purpose,
+                        });
+                    }
+                    if !items.is_empty() {
+                        request_of.insert(index, requests.len());
+                        requests.push(items);
+                    }
+                }
             }
-        })
-        .collect();
+        }
 
-    let paper_refs = doc
-        .chapters
-        .iter()
-        .filter_map(|ch| {
-            let (key, _) = ch.paper.cite.as_ref()?;
-            Some((ch.id.clone(), formatted.texts.get(key)?.clone()))
-        })
-        .collect();
-    let unused_keys = bib
-        .order
-        .iter()
-        .filter(|k| !first_cited.contains_key(k.as_str()))
-        .filter_map(|k| Some((k.clone(), bib.get(k)?.span.clone())))
-        .collect();
+        // GB/T 7714: each entry in its own language. Other styles: the style's locale for the whole list.
+        let locale_of: HashMap<String, String> = cited
+            .iter()
+            .filter_map(|&k| {
+                let l = bib.get(k)?;
+                let loc = if style.gb {
+                    style::entry_locale(l)
+                } else {
+                    style::DEFAULT.to_string()
+                };
+                Some((k.to_string(), loc))
+            })
+            .collect();
+        let book_locale = match (style.gb, self.book_chinese) {
+            (false, _) => style::DEFAULT,
+            (true, true) => "zh-CN",
+            (true, false) => "en-US",
+        };
+        let formatted = style::format(style, &requests, &locale_of, book_locale);
+        let number: HashMap<&str, usize> = formatted
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i + 1))
+            .collect();
+        let numeric = style.format == Format::Numeric;
+        let anchor = |key: &str| anchor_for(scope, key);
 
-    Resolved {
-        marks,
-        entries,
-        title: settings.content.references_title.clone(),
-        paper_refs,
-        unused_keys,
+        let entries: Vec<Entry> = formatted
+            .order
+            .iter()
+            .map(|key| {
+                let label = if numeric {
+                    format!("[{}]", number.get(key.as_str()).copied().unwrap_or(0))
+                } else {
+                    String::new()
+                };
+                let mut text = formatted.texts.get(key).cloned().unwrap_or_default();
+                strip_label(&mut text, &label);
+                if let Some(l) = bib.get(key) {
+                    style::keep_organisation_case(&mut text, &l.entry);
+                }
+                Entry {
+                    key: key.clone(),
+                    anchor: anchor(key),
+                    label,
+                    text,
+                    first_cited: first_cited.get(key.as_str()).cloned(),
+                }
+            })
+            .collect();
+        let anchor_of_number: Vec<String> = formatted.order.iter().map(|k| anchor(k)).collect();
+
+        let marks = uses
+            .iter()
+            .filter_map(|u| match *u {
+                Use::Cite { index, .. } => Some(index),
+                Use::Paper { .. } => None,
+            })
+            .map(|i| {
+                let c = self.cites[i];
+                let targets: Vec<String> = c
+                    .items
+                    .iter()
+                    .filter(|it| bib.get(&it.key).is_some())
+                    .map(|it| anchor(&it.key))
+                    .collect();
+                let (prefix, parts) = if numeric {
+                    self.numeric_mark(c, &number, &anchor_of_number)
+                } else {
+                    let text = request_of
+                        .get(&i)
+                        .map(|&r| plain(&formatted.citations[r]))
+                        .unwrap_or_default();
+                    (String::new(), author_date_parts(c, bib, text, &targets))
+                };
+                let mark = CiteMark {
+                    span: c.span.clone(),
+                    prefix,
+                    parts,
+                    superscript: numeric && style.superscript,
+                    targets,
+                    anchor: format!("cite-{}", i + 1),
+                };
+                (i, mark)
+            })
+            .collect();
+
+        let paper_refs = uses
+            .iter()
+            .filter_map(|u| match *u {
+                Use::Paper { chapter, key } => Some((
+                    doc.chapters[chapter].id.clone(),
+                    formatted.texts.get(key)?.clone(),
+                )),
+                Use::Cite { .. } => None,
+            })
+            .collect();
+        List {
+            entries,
+            marks,
+            paper_refs,
+            cited,
+        }
     }
+
+    /// (prefix, parts) of a numeric mark; `anchors[n - 1]` is the anchor of work `n`.
+    fn numeric_mark(
+        &self,
+        c: &Citation,
+        number: &HashMap<&str, usize>,
+        anchors: &[String],
+    ) -> (String, Vec<MarkPart>) {
+        let items: Vec<NumItem> = c
+            .items
+            .iter()
+            .map(|it| match number.get(it.key.as_str()) {
+                Some(&n) => NumItem::Known {
+                    n,
+                    locator: it.locator.clone(),
+                },
+                None => NumItem::Unknown(it.key.clone()),
+            })
+            .collect();
+        let parts = number::numeric_mark(&items, self.style.gb, |n| {
+            anchors.get(n - 1).cloned().unwrap_or_default()
+        });
+        let prefix = match c.items.first().and_then(|it| self.bib.get(&it.key)) {
+            Some(l) if c.narrative => {
+                let p = number::narrative_prefix(&l.entry, self.style.gb);
+                if self.style.superscript || p.is_empty() {
+                    p
+                } else {
+                    format!("{p} ")
+                }
+            }
+            _ => String::new(),
+        };
+        (prefix, parts)
+    }
+
+    /// The mark of a citation no list numbered: its keys are all unknown.
+    fn unknown_mark(&self, i: usize, c: &Citation) -> CiteMark {
+        let numeric = self.style.format == Format::Numeric;
+        let parts = if numeric {
+            let items: Vec<NumItem> = c
+                .items
+                .iter()
+                .map(|it| NumItem::Unknown(it.key.clone()))
+                .collect();
+            number::numeric_mark(&items, self.style.gb, |_| String::new())
+        } else {
+            author_date_parts(c, self.bib, String::new(), &[])
+        };
+        CiteMark {
+            span: c.span.clone(),
+            prefix: String::new(),
+            parts,
+            superscript: numeric && self.style.superscript,
+            targets: Vec::new(),
+            anchor: format!("cite-{}", i + 1),
+        }
+    }
+}
+
+/// An author-date mark: the formatted citation as one part linking to its first work, then the
+/// unknown keys as `[?key]`.
+fn author_date_parts(
+    c: &Citation,
+    bib: &bib::Bib,
+    text: String,
+    targets: &[String],
+) -> Vec<MarkPart> {
+    let unknown: Vec<String> = c
+        .items
+        .iter()
+        .filter(|it| bib.get(&it.key).is_none())
+        .map(|it| format!("?{}", it.key))
+        .collect();
+    let mut parts = Vec::new();
+    if !text.is_empty() {
+        parts.push(MarkPart {
+            text,
+            target: targets.first().cloned(),
+        });
+    }
+    if !unknown.is_empty() {
+        let sep = if parts.is_empty() { "" } else { " " };
+        parts.push(MarkPart {
+            text: format!("{sep}[{}]", unknown.join(", ")),
+            target: None,
+        });
+    }
+    parts
 }
 
 /// Paper cites and citations in reading order, each with its chapter (found by the citation's file).
@@ -336,40 +554,6 @@ fn reading_order<'d>(doc: &'d Document, cites: &[&'d Citation]) -> Vec<Use<'d>> 
     uses
 }
 
-/// (prefix, text, superscript) of a numeric mark.
-fn numeric_mark(
-    c: &Citation,
-    bib: &bib::Bib,
-    number: &HashMap<&str, usize>,
-    style: &style::Style,
-    chinese_text: bool,
-) -> (String, String, bool) {
-    let items: Vec<NumItem> = c
-        .items
-        .iter()
-        .map(|it| match number.get(it.key.as_str()) {
-            Some(&n) => NumItem::Known {
-                n,
-                locator: it.locator.clone(),
-            },
-            None => NumItem::Unknown(it.key.clone()),
-        })
-        .collect();
-    let text = number::numeric_mark(&items, style.gb);
-    let prefix = match c.items.first().and_then(|it| bib.get(&it.key)) {
-        Some(l) if c.narrative => {
-            let p = number::narrative_prefix(&l.entry, chinese_text);
-            if style.superscript || p.is_empty() {
-                p
-            } else {
-                format!("{p} ")
-            }
-        }
-        _ => String::new(),
-    };
-    (prefix, text, style.superscript)
-}
-
 /// Styles that print the number inside the entry (no second-field alignment): drop it, it is the label.
 fn strip_label(text: &mut [RefText], label: &str) {
     if label.is_empty() {
@@ -382,8 +566,9 @@ fn strip_label(text: &mut [RefText], label: &str) {
     }
 }
 
-/// `ref-<key>` as an XML NCName: characters outside the NCName set become `_`.
-pub fn anchor_for(key: &str) -> String {
+/// `ref-<key>` (`ref-<chapter>-<key>` in a per-chapter list) as an XML NCName: characters outside the
+/// NCName set become `_`.
+pub fn anchor_for(scope: Option<&str>, key: &str) -> String {
     let body: String = key
         .chars()
         .map(|c| {
@@ -394,5 +579,8 @@ pub fn anchor_for(key: &str) -> String {
             }
         })
         .collect();
-    format!("ref-{body}")
+    match scope {
+        Some(chapter) => format!("ref-{chapter}-{body}"),
+        None => format!("ref-{body}"),
+    }
 }

@@ -1,6 +1,7 @@
 //! Citation marks for numeric styles: `[1]`, `[1, 3-5]`, `[3]12`, narrative prefixes (`Grill 等`), and
 //! "did you mean" for unknown keys.
 
+use super::MarkPart;
 use super::style::is_han;
 use hayagriva::Entry;
 use hayagriva::types::Person;
@@ -12,13 +13,18 @@ pub(crate) enum NumItem {
     Unknown(String),
 }
 
-/// The mark text of a numeric citation.
+/// The parts of a numeric citation mark: each number links to its work (`target(n)`), the brackets,
+/// dashes, commas, locators and unknown keys are plain text.
 ///
 /// Numbers are sorted and runs collapse to `a-b`: runs of two or more under GB/T 7714 (§10.1.2:
 /// "[255-256]"), runs of three or more otherwise (CSL's `collapse="citation-number"`: `[1, 2]`, `[1-3]`).
 /// With locators each item stands alone: GB/T 7714 puts the page after the bracket (`[3]12`), other
 /// styles inside it (`[3, p. 12]`). Unknown keys come last as `?key`.
-pub(crate) fn numeric_mark(items: &[NumItem], gb: bool) -> String {
+pub(crate) fn numeric_mark(
+    items: &[NumItem],
+    gb: bool,
+    target: impl Fn(usize) -> String,
+) -> Vec<MarkPart> {
     let mut nums: Vec<usize> = Vec::new();
     let mut located: Vec<(usize, &str)> = Vec::new();
     let mut unknown: Vec<&str> = Vec::new();
@@ -34,22 +40,85 @@ pub(crate) fn numeric_mark(items: &[NumItem], gb: bool) -> String {
     }
     nums.sort_unstable();
     nums.dedup();
-    let mut parts: Vec<String> = collapse(&nums, if gb { 2 } else { 3 });
-    let mut out = String::new();
+    let mut group: Vec<Elem> = collapse(&nums, if gb { 2 } else { 3 })
+        .into_iter()
+        .map(|(a, b)| Elem::Run(a, b))
+        .collect();
+    let mut out = Parts::default();
     if !located.is_empty() && gb {
         // `[1, 2][3]12`: the plain numbers first, then each located item with its page outside.
-        if !parts.is_empty() || !unknown.is_empty() {
-            parts.extend(unknown.iter().map(|k| format!("?{k}")));
-            out.push_str(&format!("[{}]", parts.join(", ")));
+        if !group.is_empty() || !unknown.is_empty() {
+            group.extend(unknown.iter().map(|k| Elem::Unknown(k)));
+            out.bracket(&group, &target);
         }
         for (n, l) in located {
-            out.push_str(&format!("[{n}]{}", strip_page_prefix(l)));
+            out.bracket(&[Elem::Run(n, n)], &target);
+            out.text(strip_page_prefix(l));
         }
-        return out;
+        return out.0;
     }
-    parts.extend(located.iter().map(|(n, l)| format!("{n}, {l}")));
-    parts.extend(unknown.iter().map(|k| format!("?{k}")));
-    format!("[{}]", parts.join(", "))
+    group.extend(located.iter().map(|&(n, l)| Elem::Located(n, l)));
+    group.extend(unknown.iter().map(|k| Elem::Unknown(k)));
+    out.bracket(&group, &target);
+    out.0
+}
+
+/// One item inside a mark's brackets.
+enum Elem<'a> {
+    /// `n` (a == b) or `a-b`.
+    Run(usize, usize),
+    /// `n, p. 12`.
+    Located(usize, &'a str),
+    /// `?key`.
+    Unknown(&'a str),
+}
+
+/// Mark parts under construction: adjacent plain text merges into one part.
+#[derive(Default)]
+struct Parts(Vec<MarkPart>);
+
+impl Parts {
+    fn text(&mut self, s: &str) {
+        match self.0.last_mut() {
+            Some(MarkPart { text, target: None }) => text.push_str(s),
+            _ => self.0.push(MarkPart {
+                text: s.to_string(),
+                target: None,
+            }),
+        }
+    }
+
+    fn number(&mut self, n: usize, target: &impl Fn(usize) -> String) {
+        self.0.push(MarkPart {
+            text: n.to_string(),
+            target: Some(target(n)),
+        });
+    }
+
+    /// `[a, b-c, d, p. 12, ?key]`.
+    fn bracket(&mut self, items: &[Elem], target: &impl Fn(usize) -> String) {
+        self.text("[");
+        for (i, e) in items.iter().enumerate() {
+            if i > 0 {
+                self.text(", ");
+            }
+            match *e {
+                Elem::Run(a, b) => {
+                    self.number(a, target);
+                    if b != a {
+                        self.text("-");
+                        self.number(b, target);
+                    }
+                }
+                Elem::Located(n, l) => {
+                    self.number(n, target);
+                    self.text(&format!(", {l}"));
+                }
+                Elem::Unknown(k) => self.text(&format!("?{k}")),
+            }
+        }
+        self.text("]");
+    }
 }
 
 /// GB/T 7714 writes only the page numbers after the mark: `p. 12` → `12`.
@@ -63,8 +132,9 @@ fn strip_page_prefix(l: &str) -> &str {
     l
 }
 
-/// Sorted, deduplicated numbers → `1`, `3-5`; runs shorter than `min_run` stay separate.
-pub(crate) fn collapse(nums: &[usize], min_run: usize) -> Vec<String> {
+/// Sorted, deduplicated numbers → runs `(first, last)`; runs shorter than `min_run` are split into
+/// single numbers `(n, n)`.
+pub(crate) fn collapse(nums: &[usize], min_run: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < nums.len() {
@@ -73,9 +143,9 @@ pub(crate) fn collapse(nums: &[usize], min_run: usize) -> Vec<String> {
             j += 1;
         }
         if j + 1 - i >= min_run.max(2) {
-            out.push(format!("{}-{}", nums[i], nums[j]));
+            out.push((nums[i], nums[j]));
         } else {
-            out.extend(nums[i..=j].iter().map(usize::to_string));
+            out.extend(nums[i..=j].iter().map(|&n| (n, n)));
         }
         i = j + 1;
     }

@@ -177,7 +177,7 @@ fn numbers_follow_first_citation_across_chapters() {
             "hoogeboom2021ardm"
         ]
     );
-    let texts: Vec<&str> = r.marks.iter().map(|m| m.text.as_str()).collect();
+    let texts: Vec<String> = r.marks.iter().map(CiteMark::text).collect();
     // A repeated key keeps its number; GB collapses runs of two or more.
     assert_eq!(texts, ["[2]", "[3]", "[1-3]", "[2]", "[1, 3-5]"]);
     assert!(r.marks.iter().all(|m| m.superscript && m.prefix.is_empty()));
@@ -229,11 +229,12 @@ fn ieee_marks_are_inline_and_collapse_runs_of_three() {
         ],
     );
     let r = b.resolve(&s);
-    let texts: Vec<(&str, &str)> = r
+    let texts: Vec<(&str, String)> = r
         .marks
         .iter()
-        .map(|m| (m.prefix.as_str(), m.text.as_str()))
+        .map(|m| (m.prefix.as_str(), m.text()))
         .collect();
+    let texts: Vec<(&str, &str)> = texts.iter().map(|(p, t)| (*p, t.as_str())).collect();
     assert_eq!(
         texts,
         [
@@ -268,11 +269,12 @@ fn gb_narrative_prefix_and_locator() {
         ],
     );
     let r = b.resolve(&s);
-    let texts: Vec<(&str, &str)> = r
+    let texts: Vec<(&str, String)> = r
         .marks
         .iter()
-        .map(|m| (m.prefix.as_str(), m.text.as_str()))
+        .map(|m| (m.prefix.as_str(), m.text()))
         .collect();
+    let texts: Vec<(&str, &str)> = texts.iter().map(|(p, t)| (*p, t.as_str())).collect();
     assert_eq!(
         texts,
         [
@@ -297,9 +299,9 @@ fn unknown_key_warns_with_a_suggestion() {
     let mut b = Book::new();
     b.chapter("ch01", None, &["shannon1984", "lecun2015deep; zzz"]);
     let r = b.resolve(&s);
-    assert_eq!(r.marks[0].text, "[?shannon1984]");
+    assert_eq!(r.marks[0].text(), "[?shannon1984]");
     assert!(r.marks[0].targets.is_empty());
-    assert_eq!(r.marks[1].text, "[1, ?zzz]");
+    assert_eq!(r.marks[1].text(), "[1, ?zzz]");
     let d = &b.diags.items()[0];
     assert_eq!(d.severity, Severity::Warning);
     assert_eq!(d.message, "unknown citation key 'shannon1984'");
@@ -365,7 +367,7 @@ fn yaml_bibliography_and_author_date() {
     let mut b = Book::new();
     b.chapter("ch01", None, &["crazy", "@crazy", "crazy, p. 12"]);
     let r = b.resolve(&s);
-    let texts: Vec<&str> = r.marks.iter().map(|m| m.text.as_str()).collect();
+    let texts: Vec<String> = r.marks.iter().map(CiteMark::text).collect();
     assert_eq!(
         texts,
         ["(Kwan, 2014)", "Kwan (2014)", "(Kwan, 2014, p. 12)"]
@@ -381,18 +383,18 @@ fn unknown_style_and_missing_file_are_errors_not_panics() {
     b.chapter("ch01", None, &["a"]);
     let r = b.resolve(&s);
     assert_eq!(b.diags.count(Severity::Error), 2, "{:?}", b.diags.items());
-    assert_eq!(r.marks[0].text, "[?a]");
+    assert_eq!(r.marks[0].text(), "[?a]");
 }
 
 #[test]
 fn collapse_and_edit_distance() {
     assert_eq!(
         number::collapse(&[1, 2, 3, 5, 7, 8], 2),
-        ["1-3", "5", "7-8"]
+        [(1, 3), (5, 5), (7, 8)]
     );
     assert_eq!(
         number::collapse(&[1, 2, 3, 5, 7, 8], 3),
-        ["1-3", "5", "7", "8"]
+        [(1, 3), (5, 5), (7, 7), (8, 8)]
     );
     assert_eq!(number::edit_distance("kye", "key"), 1);
     assert_eq!(number::edit_distance("", "abc"), 3);
@@ -405,8 +407,9 @@ fn collapse_and_edit_distance() {
 
 #[test]
 fn anchors_are_ncnames() {
-    assert_eq!(anchor_for("grill2020byol"), "ref-grill2020byol");
-    assert_eq!(anchor_for("a:b/c d"), "ref-a_b_c_d");
+    assert_eq!(anchor_for(None, "grill2020byol"), "ref-grill2020byol");
+    assert_eq!(anchor_for(None, "a:b/c d"), "ref-a_b_c_d");
+    assert_eq!(anchor_for(Some("ch-01"), "key"), "ref-ch-01-key");
 }
 
 #[test]
@@ -434,4 +437,117 @@ fn thirty_entries_resolve_quickly() {
     eprintln!("resolve, 30 entries: {took:?}");
     assert_eq!(r.entries.len(), 30);
     assert!(took.as_secs() < 10);
+}
+
+#[test]
+fn mark_parts_link_each_number_to_its_own_work() {
+    let s = settings(
+        "zh-CN",
+        "gb-7714-2015-numeric",
+        &[fixture("golden.bib")],
+        &[],
+    );
+    let mut b = Book::new();
+    b.chapter(
+        "ch01",
+        None,
+        &[
+            "shannon1948; lecun2015deep; grill2020byol; zzz",
+            "lecun2015deep, p. 12",
+        ],
+    );
+    let r = b.resolve(&s);
+    let parts: Vec<(&str, Option<&str>)> = r.marks[0]
+        .parts
+        .iter()
+        .map(|p| (p.text.as_str(), p.target.as_deref()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("[", None),
+            ("1", Some("ref-shannon1948")),
+            ("-", None),
+            ("3", Some("ref-grill2020byol")),
+            (", ?zzz]", None),
+        ]
+    );
+    let parts: Vec<(&str, Option<&str>)> = r.marks[1]
+        .parts
+        .iter()
+        .map(|p| (p.text.as_str(), p.target.as_deref()))
+        .collect();
+    assert_eq!(
+        parts,
+        [("[", None), ("2", Some("ref-lecun2015deep")), ("]12", None)]
+    );
+}
+
+#[test]
+fn per_chapter_lists_number_from_one_in_each_chapter() {
+    let mut s = settings(
+        "zh-CN",
+        "gb-7714-2015-numeric",
+        &[fixture("golden.bib")],
+        &[],
+    );
+    s.content.references = crate::config::RefPlacement::PerChapter;
+    let mut b = Book::new();
+    b.chapter("ch01", Some("zhou2016ml"), &["shannon1948; lecun2015deep"]);
+    b.chapter("ch02", None, &[]);
+    b.chapter("ch03", None, &["lecun2015deep", "grill2020byol; zzz"]);
+    let r = b.resolve(&s);
+    assert!(r.entries.is_empty(), "no end-of-book list");
+    type Listed<'r> = Vec<(&'r str, &'r str, &'r str)>; // label, key, anchor
+    let lists: Vec<(&str, Listed)> = r
+        .chapter_entries
+        .iter()
+        .map(|(ch, es)| {
+            let es = es
+                .iter()
+                .map(|e| (e.label.as_str(), e.key.as_str(), e.anchor.as_str()))
+                .collect();
+            (ch.as_str(), es)
+        })
+        .collect();
+    assert_eq!(
+        lists,
+        [
+            (
+                "ch01",
+                vec![
+                    ("[1]", "zhou2016ml", "ref-ch01-zhou2016ml"),
+                    ("[2]", "shannon1948", "ref-ch01-shannon1948"),
+                    ("[3]", "lecun2015deep", "ref-ch01-lecun2015deep"),
+                ]
+            ),
+            (
+                "ch03",
+                vec![
+                    ("[1]", "lecun2015deep", "ref-ch03-lecun2015deep"),
+                    ("[2]", "grill2020byol", "ref-ch03-grill2020byol"),
+                ]
+            ),
+        ]
+    );
+    let texts: Vec<String> = r.marks.iter().map(CiteMark::text).collect();
+    assert_eq!(texts, ["[2-3]", "[1]", "[2, ?zzz]"]);
+    assert_eq!(r.marks[1].targets, ["ref-ch03-lecun2015deep"]);
+    assert_eq!(r.marks[2].anchor, "cite-3");
+    assert_eq!(
+        r.chapter_list("ch03")[0].first_cited,
+        Some(("ch03".into(), "cite-2".into()))
+    );
+    assert!(r.chapter_list("ch02").is_empty());
+    assert_eq!(r.paper_refs.len(), 1);
+    assert_eq!(r.all_entries().count(), 5);
+    // Works cited in some chapter are not "unused".
+    let unused: Vec<&str> = r.unused_keys.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(!unused.contains(&"lecun2015deep") && unused.contains(&"goodfellow2016deep"));
+    assert_eq!(
+        b.diags.items().len(),
+        1,
+        "one unknown key: {:?}",
+        b.diags.items()
+    );
 }

@@ -155,6 +155,7 @@ pub fn chapter(
     out.push(strut(ctx.pitch * 1.5));
     let env = Env::body(ctx);
     out.extend(blocks(ctx, &ch.blocks, &env)?);
+    out.extend(super::references::chapter_section(ctx, &ch.id));
     notes::layout_chapter(ctx, index, ch)?;
     Ok(out)
 }
@@ -280,7 +281,9 @@ fn block(ctx: &mut Ctx, b: &Block, env: &Env, out: &mut Vec<Elem>) -> Result<(),
     Ok(())
 }
 
-fn heading(
+/// A heading: sans bold, kept with what follows, anchored, in the outline (and the contents when
+/// `level <= 2`).
+pub fn heading(
     ctx: &mut Ctx,
     level: u8,
     id: &str,

@@ -84,7 +84,9 @@ pub fn dump(doc: &PagedDocument, fonts: Option<&FontSet>) -> String {
                 Item::Link { rect, target } => {
                     let t = match target {
                         LinkDest::Uri(u) => u.clone(),
-                        LinkDest::Internal { page, y } => format!("p{} y={}", page + 1, r(*y)),
+                        LinkDest::Internal { name, page, y } => {
+                            format!("{name} p{} y={}", page + 1, r(*y))
+                        }
                     };
                     format!(
                         "p{n} link {},{} {}x{} -> {t}",

@@ -240,7 +240,7 @@ pub fn paginate(
         if let Some(&(page, y)) = anchors.get(&name) {
             pages[index].page.items.push(Item::Link {
                 rect,
-                target: LinkDest::Internal { page, y },
+                target: LinkDest::Internal { name, page, y },
             });
         }
     }

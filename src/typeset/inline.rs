@@ -88,22 +88,29 @@ fn push(ctx: &Ctx, inlines: &[Inline], st: &Style, out: &mut Vec<Piece>) {
             Inline::Image(img) => out.push(Piece::Text(img.alt.clone(), st.clone())),
             Inline::Cite(c) => {
                 let Some(mark) = ctx.cites.get(&c.span).and_then(|&i| ctx.refs.marks.get(i)) else {
-                    let keys: Vec<&str> = c.items.iter().map(|i| i.key.as_str()).collect();
+                    let keys: Vec<String> = c.items.iter().map(|i| format!("?{}", i.key)).collect();
                     out.push(Piece::Text(format!("[{}]", keys.join(", ")), st.clone()));
                     continue;
                 };
                 if !mark.prefix.is_empty() {
                     out.push(Piece::Text(mark.prefix.clone(), st.clone()));
                 }
-                let link = mark.targets.first().map(|t| LinkRef::Anchor(t.clone()));
-                let st = Style {
-                    link: link.or(st.link.clone()),
-                    ..st.clone()
-                };
                 if mark.superscript {
-                    out.push(Piece::Object(ObjKind::Sup(mark.text.clone()), st));
+                    // The object links each number itself.
+                    let st = Style {
+                        link: None,
+                        ..st.clone()
+                    };
+                    out.push(Piece::Object(ObjKind::Sup(mark.parts.clone()), st));
                 } else {
-                    out.push(Piece::Text(mark.text.clone(), st));
+                    for part in &mark.parts {
+                        let link = part.target.clone().map(LinkRef::Anchor);
+                        let st = Style {
+                            link: link.or(st.link.clone()),
+                            ..st.clone()
+                        };
+                        out.push(Piece::Text(part.text.clone(), st));
+                    }
                 }
             }
             Inline::FootnoteRef { index, .. } => out.push(Piece::Object(

@@ -78,8 +78,10 @@ pub enum Item {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkDest {
     Uri(String),
-    /// A position in this document (page index from 0, y from the top).
+    /// A named position in this document (the anchor name, page index from 0, y from the top); the
+    /// PDF gets a named destination, so `book.pdf#ref-grill2020byol` works from outside too.
     Internal {
+        name: String,
         page: usize,
         y: f32,
     },

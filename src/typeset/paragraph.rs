@@ -13,6 +13,7 @@ use super::linebreak::{self, Atom, AtomKind, Options, Strictness};
 use super::page::{Color, Glyph, Item, LinkDest, Point, Rect, TextRun};
 use super::shape::{Ink, ShapedGlyph, is_han, is_shared_mark, punct_frame};
 use crate::fonts::{FaceId, Role};
+use crate::refs::MarkPart;
 
 /// Link of a piece of text.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,8 +50,8 @@ impl Style {
 pub enum ObjKind {
     /// A footnote marker; its circled number is drawn when the page is known.
     Note(NoteKey),
-    /// A superscript citation mark such as `[3]`.
-    Sup(String),
+    /// A superscript citation mark such as `[3]` or `[17-18]`, each number linked to its entry.
+    Sup(Vec<MarkPart>),
 }
 
 #[derive(Debug, Clone)]
@@ -164,7 +165,10 @@ pub fn layout(ctx: &mut Ctx, pieces: &[Piece], o: &ParaOpts) -> Vec<BoxElem> {
                 let face = ctx.fonts.face_id(Role::Serif);
                 let width = match kind {
                     ObjKind::Note(_) => ctx.shaper.width(face, "⑳", small),
-                    ObjKind::Sup(t) => ctx.shaper.width(face, t, small),
+                    ObjKind::Sup(parts) => parts
+                        .iter()
+                        .map(|p| ctx.shaper.width(face, &p.text, small))
+                        .sum(),
                 };
                 atoms.push(Atom {
                     kind: AtomKind::Object { glue_before: true },
@@ -376,8 +380,23 @@ fn emit_line(
             let y = baseline - st.size * SUP_RAISE;
             match obj {
                 ObjKind::Note(key) => b.marks.push(NoteMark { x, y, note: *key }),
-                ObjKind::Sup(t) => {
-                    let r = text_run(ctx, info.face, t, small, Point { x, y }, st.color);
+                ObjKind::Sup(parts) => {
+                    let mut px = x;
+                    for p in parts {
+                        let w = ctx.shaper.width(info.face, &p.text, small);
+                        if let Some(target) = &p.target {
+                            let rect = Rect {
+                                x: px,
+                                y: y - small * 0.95,
+                                width: w.max(1.0),
+                                height: small * 1.2,
+                            };
+                            b.anchor_links.push((rect, target.clone()));
+                        }
+                        px += w;
+                    }
+                    let text: String = parts.iter().map(|p| p.text.as_str()).collect();
+                    let r = text_run(ctx, info.face, &text, small, Point { x, y }, st.color);
                     b.items.push(Item::Text(r));
                 }
             }
