@@ -53,22 +53,34 @@ pub fn build(
 ) -> Option<Outputs> {
     stage("reading book.toml");
     let settings = config::load(&req.root, &req.overrides, diags)?;
-    stage("loading chapters");
-    let doc = crate::load::load(&settings, diags, !req.write);
-    stage("resolving citations");
-    let refs = crate::refs::resolve(&settings, &doc, diags);
+    // Fonts are read (and parsed) on another core while the chapters load and citations resolve.
+    let fonts_dir = settings.root.join("fonts");
+    let (doc, refs, fonts) = std::thread::scope(|s| {
+        let fonts = s.spawn(|| FontSet::resolve(&settings.fonts, &fonts_dir));
+        stage("loading chapters");
+        let doc = crate::load::load(&settings, diags, !req.write);
+        stage("resolving citations");
+        let refs = crate::refs::resolve(&settings, &doc, diags);
+        stage("loading fonts");
+        (doc, refs, fonts.join())
+    });
     if !req.write {
         // `folio check` also lists bibliography entries nothing cites.
         diags.extend(refs.unused());
     }
-    stage("loading fonts");
     let font_log: Vec<String>;
-    let fonts = match FontSet::resolve(&settings.fonts, &settings.root.join("fonts")) {
-        Ok((fonts, picked)) => {
+    let fonts = match fonts {
+        Err(_) => {
+            diags.push(Diagnostic::error(
+                "fonts: the font loader stopped unexpectedly (a bug in folio)",
+            ));
+            return None;
+        }
+        Ok(Ok((fonts, picked))) => {
             font_log = picked.iter().map(|p| describe(p, &settings.root)).collect();
             fonts
         }
-        Err(e) => {
+        Ok(Err(e)) => {
             diags.push(Diagnostic::error(e.to_string()).hint(
                 "install fonts-noto-cjk (Debian/Ubuntu) or set [fonts] serif = \"path/to/font.otf\" in book.toml",
             ));

@@ -78,12 +78,18 @@ pub fn embed(
             .hint("add a font that has them in book.toml [fonts], or replace the characters"),
         );
     }
+    // Subsetting is the costly part: one face per core.
+    let subsets: Vec<(FaceId, Vec<u8>)> = {
+        use rayon::prelude::*;
+        let jobs: Vec<(&FaceId, &BTreeSet<char>)> = per_face.iter().collect();
+        jobs.into_par_iter()
+            .map(|(&id, set)| Ok((id, fonts.get(id).subset(set)?)))
+            .collect::<Result<_, crate::fonts::FontError>>()
+            .map_err(|e| EpubError::Font(e.to_string()))?
+    };
     let mut hrefs: BTreeMap<FaceId, String> = BTreeMap::new();
-    for (&id, set) in &per_face {
+    for (id, data) in subsets {
         let face = fonts.get(id);
-        let data = face
-            .subset(set)
-            .map_err(|e| EpubError::Font(e.to_string()))?;
         let stem = Role::ALL
             .iter()
             .find(|&&r| fonts.face_id(r) == id)

@@ -151,8 +151,13 @@ impl Use<'_> {
 pub fn resolve(settings: &Settings, doc: &Document, diags: &mut Diagnostics) -> Resolved {
     let cites = doc.citations();
     let uses = reading_order(doc, &cites);
-    let bib = bib::load(settings, diags);
-    let style = style::load(settings, diags);
+    // The CSL style is decoded on another core while the .bib files parse.
+    let mut style_diags = Vec::new();
+    let (bib, style) = rayon::join(
+        || bib::load(settings, diags),
+        || style::load(settings, &mut style_diags),
+    );
+    diags.extend(style_diags);
     warn_unknown(doc, &cites, &uses, &bib, diags);
 
     let r = Resolver {

@@ -8,7 +8,7 @@
 use super::RefText;
 use super::bib::Loaded;
 use crate::config::Settings;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostic;
 use crate::files;
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{
@@ -17,7 +17,7 @@ use hayagriva::citationberg::{
 };
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild,
-    Entry, LocatorPayload, SpecificLocator, archive::ArchivedStyle,
+    Entry, LocatorPayload, Rendered, SpecificLocator, archive::ArchivedStyle,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -40,7 +40,7 @@ pub(crate) struct Style {
 }
 
 /// The style named in book.toml; falls back to the language default with an error if it cannot be loaded.
-pub(crate) fn load(settings: &Settings, diags: &mut Diagnostics) -> Style {
+pub(crate) fn load(settings: &Settings, diags: &mut Vec<Diagnostic>) -> Style {
     let name = settings.content.citation_style.trim();
     let fallback = if settings.book.is_chinese() {
         "gb-7714-2015-numeric"
@@ -74,7 +74,11 @@ fn archived(name: &str) -> Option<IndependentStyle> {
     }
 }
 
-fn load_file(settings: &Settings, name: &str, diags: &mut Diagnostics) -> Option<IndependentStyle> {
+fn load_file(
+    settings: &Settings,
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<IndependentStyle> {
     let rel = std::path::PathBuf::from(name);
     let text = match files::read_text(&settings.root.join(&rel)) {
         Ok(t) => t,
@@ -209,30 +213,15 @@ pub(crate) fn format(
         order: Vec::new(),
         citations: vec![Vec::new(); requests.len()],
     };
-    for loc in &wanted {
-        // `DEFAULT`: the style's own default locale (non-GB styles format the whole list in it).
-        let code = (loc != DEFAULT).then(|| LocaleCode(loc.clone()));
-        let mut driver = BibliographyDriver::new();
-        for req in requests {
-            let items = req
-                .iter()
-                .map(|it| {
-                    let locator = it.locator.map(|s| {
-                        let (kind, rest) = split_locator(s);
-                        SpecificLocator(kind, LocatorPayload::Str(rest))
-                    });
-                    CitationItem::new(it.entry, locator, None, false, it.purpose)
-                })
-                .collect();
-            driver.citation(CitationRequest::new(
-                items,
-                &style.csl,
-                code.clone(),
-                &locales,
-                None,
-            ));
-        }
-        let rendered = driver.finish(BibliographyRequest::new(&style.csl, code.clone(), &locales));
+    // One driver run per locale, each on its own core.
+    let runs: Vec<(&String, Rendered)> = {
+        use rayon::prelude::*;
+        wanted
+            .par_iter()
+            .map(|loc| (loc, run_driver(style, requests, loc, &locales)))
+            .collect()
+    };
+    for (loc, rendered) in runs {
         if let Some(b) = rendered.bibliography {
             if loc == book || out.order.is_empty() {
                 out.order = b.items.iter().map(|i| i.key.clone()).collect();
@@ -261,28 +250,82 @@ pub(crate) fn format(
     out
 }
 
+/// Every request and the bibliography rendered under locale `loc` (`DEFAULT`: the style's own).
+fn run_driver(
+    style: &Style,
+    requests: &[Vec<Item<'_>>],
+    loc: &str,
+    locales: &[Locale],
+) -> Rendered {
+    let code = (loc != DEFAULT).then(|| LocaleCode(loc.to_string()));
+    let mut driver = BibliographyDriver::new();
+    for req in requests {
+        let items = req
+            .iter()
+            .map(|it| {
+                let locator = it.locator.map(|s| {
+                    let (kind, rest) = split_locator(s);
+                    SpecificLocator(kind, LocatorPayload::Str(rest))
+                });
+                CitationItem::new(it.entry, locator, None, false, it.purpose)
+            })
+            .collect();
+        driver.citation(CitationRequest::new(
+            items,
+            &style.csl,
+            code.clone(),
+            locales,
+            None,
+        ));
+    }
+    driver.finish(BibliographyRequest::new(&style.csl, code, locales))
+}
+
 /// The CSL locales for `wanted` languages (and en-US, every style's fallback). hayagriva's
 /// `archive::locales()` decodes all 63 archived locales (about 120 ms, most of this stage); here each
-/// archived locale's language tag is read first (a struct holding only that field) and only the
-/// matching ones are decoded in full.
+/// archived locale's language tag is read from the head of its CBOR and only the matching ones are
+/// decoded in full.
 fn needed_locales(wanted: &BTreeSet<String>) -> Vec<Locale> {
+    let base = |code: &str| code.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let fits = |lang: &str| lang == "en-US" || wanted.iter().any(|w| base(w) == base(lang));
+    use rayon::prelude::*;
+    hayagriva::archive::LOCALES
+        .par_iter()
+        .filter(|bytes| archived_lang(bytes).is_some_and(|l| fits(&l)))
+        .filter_map(|bytes| ciborium::de::from_reader::<Locale, _>(*bytes).ok())
+        .collect()
+}
+
+/// The language tag of an archived locale. citationberg serialises `Locale::lang` (`@xml:lang`) as
+/// the first entry of the locale's map, so it is read without walking the rest; should that ever
+/// change, the whole map is decoded for that one field.
+fn archived_lang(bytes: &[u8]) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct LangOnly {
         #[serde(rename = "@xml:lang")]
         lang: Option<String>,
     }
-    let base = |code: &str| code.split('-').next().unwrap_or("").to_ascii_lowercase();
-    let fits = |lang: &str| lang == "en-US" || wanted.iter().any(|w| base(w) == base(lang));
-    hayagriva::archive::LOCALES
-        .iter()
-        .filter(|bytes| {
-            ciborium::de::from_reader::<LangOnly, _>(**bytes)
-                .ok()
-                .and_then(|l| l.lang)
-                .is_some_and(|l| fits(&l))
-        })
-        .filter_map(|bytes| ciborium::de::from_reader::<Locale, _>(*bytes).ok())
-        .collect()
+    lang_from_head(bytes).or_else(|| ciborium::de::from_reader::<LangOnly, _>(bytes).ok()?.lang)
+}
+
+/// `@xml:lang` when it is the first entry of the CBOR map.
+fn lang_from_head(bytes: &[u8]) -> Option<String> {
+    use ciborium_ll::{Decoder, Header};
+    fn text(d: &mut Decoder<&[u8]>) -> Option<String> {
+        match d.pull().ok()? {
+            Header::Text(Some(len)) if len <= 256 => {
+                let mut buf = vec![0; len];
+                ciborium_io::Read::read_exact(d, &mut buf).ok()?;
+                String::from_utf8(buf).ok()
+            }
+            _ => None,
+        }
+    }
+    let mut d = Decoder::from(bytes);
+    let Ok(Header::Map(_)) = d.pull() else {
+        return None;
+    };
+    (text(&mut d)? == "@xml:lang").then(|| text(&mut d))?
 }
 
 /// `p. 12` → (Page, "12"); `chap. 3` → (Chapter, "3"); anything else is a page.
@@ -399,6 +442,24 @@ pub(crate) fn keep_organisation_case(text: &mut [RefText], entry: &Entry) {
                     *s = s.replace(&upper, &p.name);
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast read of an archived locale's tag agrees with decoding the whole locale, for every one.
+    #[test]
+    fn archived_lang_matches_the_full_decode() {
+        assert!(hayagriva::archive::LOCALES.len() > 40);
+        for bytes in hayagriva::archive::LOCALES {
+            let full: Locale = ciborium::de::from_reader(*bytes).unwrap();
+            let tag = full.lang.map(|l| l.to_string());
+            assert!(tag.is_some());
+            assert_eq!(lang_from_head(bytes), tag, "the fast path reads it");
+            assert_eq!(archived_lang(bytes), tag);
         }
     }
 }

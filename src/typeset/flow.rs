@@ -8,7 +8,7 @@
 
 use super::page::{Item, LinkDest, Page, Point, Rect};
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A footnote: (chapter index, index into its `footnotes`).
 pub type NoteKey = (usize, usize);
@@ -36,7 +36,7 @@ pub struct BoxElem {
     /// Do not break the page between this box and the next one.
     pub keep_with_next: bool,
     /// A table's header row, repeated at the top of a page that starts inside the table.
-    pub header: Option<Rc<BoxElem>>,
+    pub header: Option<Arc<BoxElem>>,
 }
 
 /// How a page start affects numbering.
@@ -305,7 +305,7 @@ struct PageRange {
     start_elem: Option<PageStart>,
     head: Option<String>,
     numbering: Numbering,
-    header: Option<Rc<BoxElem>>,
+    header: Option<Arc<BoxElem>>,
 }
 
 /// Assigns elements to pages from heights alone.
@@ -320,7 +320,7 @@ fn assign(elems: &[Elem], geo: &Geometry, notes: &dyn NoteSource) -> Vec<PageRan
     let mut cur_start: Option<PageStart> = None;
     let mut head: Option<String> = None;
     let mut numbering = Numbering::None;
-    let mut header: Option<Rc<BoxElem>> = None;
+    let mut header: Option<Arc<BoxElem>> = None;
     let sep = notes.separator().0;
     while i < elems.len() {
         match &elems[i] {
@@ -400,7 +400,7 @@ fn assign(elems: &[Elem], geo: &Geometry, notes: &dyn NoteSource) -> Vec<PageRan
                     && let Some(h) = &nb.header
                 {
                     y = h.height;
-                    header = Some(Rc::clone(h));
+                    header = Some(Arc::clone(h));
                 }
             }
         }

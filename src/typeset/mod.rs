@@ -32,7 +32,7 @@ use crate::refs::Resolved;
 use flow::{BoxElem, Elem, Geometry, NoteKey};
 use page::{OutlineEntry, PagedDocument};
 use shape::Shaper;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 /// Cap on layout passes for the TOC's page numbers (typst uses 5 too).
@@ -72,11 +72,28 @@ pub(crate) struct Ctx<'a> {
     /// The chapter being laid out (index into `doc.chapters`).
     pub chapter: usize,
     /// Citation span → index into `refs.marks`.
-    pub cites: HashMap<Span, usize>,
+    pub cites: &'a HashMap<Span, usize>,
     pub outline: Vec<OutlineDraft>,
-    /// Characters no face covers (drawn as .notdef).
-    pub missing: BTreeSet<char>,
     pub notes: BTreeMap<NoteKey, Vec<BoxElem>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context for laying out one chapter on another thread: the same settings, its own shaper,
+    /// nothing collected yet.
+    fn fork(&self) -> Ctx<'a> {
+        Ctx {
+            shaper: Shaper::new(self.fonts),
+            outline: Vec::new(),
+            notes: BTreeMap::new(),
+            ..*self
+        }
+    }
+
+    /// Take over what a forked context collected (bookmarks in order, footnote boxes).
+    fn join(&mut self, other: Ctx<'a>) {
+        self.outline.extend(other.outline);
+        self.notes.extend(other.notes);
+    }
 }
 
 /// Lays the book out into pages.
@@ -120,39 +137,25 @@ pub fn layout(
         pitch: p.line_pitch.max(body),
         measure,
         chapter: 0,
-        cites,
+        cites: &cites,
         outline: Vec::new(),
-        missing: BTreeSet::new(),
         notes: BTreeMap::new(),
     };
 
     let title = toc::title_page(&mut ctx);
-    let mut front = Vec::new();
-    for (i, ch) in doc.chapters.iter().enumerate() {
-        if ch.matter == Matter::Front {
-            front.extend(blocks::chapter(&mut ctx, i, ch, flow::Numbering::Roman)?);
-        }
-    }
+    let mut laid: Vec<Option<(Vec<Elem>, Ctx)>> = chapters_in_parallel(&ctx, doc)?
+        .into_iter()
+        .map(Some)
+        .collect();
+    // Assemble in reading order; the contents and the references have outline entries of their own
+    // between the parts.
+    let front = take_part(&mut ctx, doc, &mut laid, Matter::Front);
     let toc_entry = toc::outline_entry(&ctx);
     ctx.outline.push(toc_entry);
-    let mut main = Vec::new();
-    let mut first_body = true;
-    for (i, ch) in doc.chapters.iter().enumerate() {
-        if ch.matter == Matter::Body {
-            let numbering = flow::Numbering::Arabic {
-                restart: first_body,
-            };
-            first_body = false;
-            main.extend(blocks::chapter(&mut ctx, i, ch, numbering)?);
-        }
-    }
-    main.extend(references::section(&mut ctx, first_body));
-    for (i, ch) in doc.chapters.iter().enumerate() {
-        if ch.matter == Matter::Back {
-            let numbering = flow::Numbering::Arabic { restart: false };
-            main.extend(blocks::chapter(&mut ctx, i, ch, numbering)?);
-        }
-    }
+    let mut main = take_part(&mut ctx, doc, &mut laid, Matter::Body);
+    let no_body = !doc.chapters.iter().any(|c| c.matter == Matter::Body);
+    main.extend(references::section(&mut ctx, no_body));
+    main.extend(take_part(&mut ctx, doc, &mut laid, Matter::Back));
     let entries: Vec<OutlineDraft> = ctx.outline.iter().filter(|o| o.in_toc).cloned().collect();
     let mut notes = notes::NoteDrawer::new(&mut ctx);
     let mut labels: BTreeMap<String, String> = BTreeMap::new();
@@ -188,6 +191,52 @@ pub fn layout(
     let pages = chrome::finish(&mut ctx, drafts, page_labels, &geo);
     let outline = build_outline(&ctx.outline, &anchors);
     Ok(PagedDocument { pages, outline })
+}
+
+/// Every chapter laid out on a context of its own, on all cores (rayon), in chapter order. Chapters
+/// share nothing while they are shaped and broken into lines; pages come later, in order.
+fn chapters_in_parallel<'a>(
+    ctx: &Ctx<'a>,
+    doc: &Document,
+) -> Result<Vec<(Vec<Elem>, Ctx<'a>)>, TypesetError> {
+    use rayon::prelude::*;
+    let first_body = doc.chapters.iter().position(|c| c.matter == Matter::Body);
+    doc.chapters
+        .par_iter()
+        .enumerate()
+        .map(|(i, ch)| {
+            let numbering = match ch.matter {
+                Matter::Front => flow::Numbering::Roman,
+                Matter::Body => flow::Numbering::Arabic {
+                    restart: first_body == Some(i),
+                },
+                Matter::Back => flow::Numbering::Arabic { restart: false },
+            };
+            let mut c = ctx.fork();
+            let elems = blocks::chapter(&mut c, i, ch, numbering)?;
+            Ok((elems, c))
+        })
+        .collect()
+}
+
+/// The laid-out chapters of one part of the book (front, body or back matter), in order; what their
+/// contexts collected joins `ctx`.
+fn take_part<'a>(
+    ctx: &mut Ctx<'a>,
+    doc: &Document,
+    laid: &mut [Option<(Vec<Elem>, Ctx<'a>)>],
+    matter: Matter,
+) -> Vec<Elem> {
+    let mut out = Vec::new();
+    for (ch, slot) in doc.chapters.iter().zip(laid.iter_mut()) {
+        if ch.matter == matter
+            && let Some((elems, done)) = slot.take()
+        {
+            ctx.join(done);
+            out.extend(elems);
+        }
+    }
+    out
 }
 
 /// Nests the flat bookmark list by level, with positions from the pagination.

@@ -260,13 +260,8 @@ fn push_text(
         let face = if c.is_whitespace() {
             role_face
         } else {
-            match ctx.fonts.face_for_char(st.role, c) {
-                Some(f) => f,
-                None => {
-                    ctx.missing.insert(c);
-                    role_face
-                }
-            }
+            // No face covers it: build::check_coverage has warned; the role's face draws .notdef.
+            ctx.fonts.face_for_char(st.role, c).unwrap_or(role_face)
         };
         match segs.last_mut() {
             Some(s) if s.2 == face => s.1 = bi + c.len_utf8(),

@@ -14,7 +14,7 @@ use super::paragraph::{self, Align, ParaOpts, Style};
 use super::{Ctx, TypesetError};
 use crate::doc::{Align as ColAlign, Image, Inline};
 use crate::fonts::Role;
-use std::rc::Rc;
+use std::sync::Arc;
 
 const HEAVY: f32 = 0.8;
 const THIN: f32 = 0.4;
@@ -152,13 +152,13 @@ pub fn table(
     head_box.items.push(rule(0.0, HEAVY));
     let hh = head_box.height;
     head_box.items.push(rule(hh, THIN));
-    let head_rc = Rc::new(head_box.clone());
+    let head_shared = Arc::new(head_box.clone());
     head_box.keep_with_next = true;
     let mut out = vec![Elem::Box(head_box)];
     let n = rows.len();
     for (i, r) in rows.iter().enumerate() {
         let mut b = build_row(ctx, r, false);
-        b.header = Some(Rc::clone(&head_rc));
+        b.header = Some(Arc::clone(&head_shared));
         if i + 1 == n {
             let h = b.height;
             b.items.push(rule(h, HEAVY));
