@@ -155,3 +155,30 @@ fn citation_marks_are_pdf_links_to_their_entries() {
     let reached: std::collections::BTreeSet<&String> = linked.iter().collect();
     assert_eq!(reached.len(), 48, "every work is reached from a mark");
 }
+
+/// The PDF is tagged: a structure tree mirroring the book (a heading element per chapter and section,
+/// the figures with their alternate text, one BibEntry per work), marked content, and the language.
+#[test]
+fn the_pdf_is_tagged_with_the_book_structure() {
+    let (_, bytes) = layout(None);
+    let path = temp_dir("pdf-tagged").join("book.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let Some(out) = tool("qpdf", &["--json=2", path.to_str().unwrap()]) else {
+        missing("qpdf");
+        return;
+    };
+    let json = String::from_utf8(out.stdout).unwrap();
+    let count = |s: &str| json.matches(&format!("\"/S\": \"/{s}\"")).count();
+    assert!(json.contains("\"/StructTreeRoot\""), "no structure tree");
+    assert!(json.contains("\"/Marked\": true"), "not marked as tagged");
+    assert!(json.contains("\"/Lang\": \"u:zh-CN\""));
+    assert_eq!(count("Document"), 1);
+    // 12 chapters, the contents and the references open with a level-1 heading.
+    assert_eq!(count("H1"), 14);
+    assert!(count("H2") >= 40, "{} section headings", count("H2"));
+    assert_eq!(count("BibEntry"), 48);
+    assert_eq!(count("Figure"), 2);
+    assert_eq!(count("Caption"), 2);
+    assert!(json.contains("\"/Alt\": \"u:8×8 像素网格上按随机顺序逐个生成像素的四个阶段\""));
+    assert!(count("P") > 200, "{} paragraphs", count("P"));
+}

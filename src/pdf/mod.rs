@@ -7,10 +7,11 @@
 //! `settings.timestamp`, never the clock, so identical input gives identical bytes.
 
 mod outline;
+mod tags;
 
 use crate::config::Settings;
 use crate::fonts::{FaceId, FontSet};
-use crate::typeset::page::{self, Item, LinkDest, PagedDocument};
+use crate::typeset::page::{self, Item, LinkDest, PagedDocument, Structure};
 use krilla::Document;
 use krilla::SerializeSettings;
 use krilla::action::{Action, LinkAction};
@@ -22,8 +23,10 @@ use krilla::metadata::{DateTime, Metadata};
 use krilla::page::{PageLabel, PageSettings};
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
+use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::PathBuf;
 
 /// Errors of the PDF writer.
@@ -54,9 +57,10 @@ pub fn write(
     fonts: &FontSet,
 ) -> Result<Vec<u8>, PdfError> {
     let mut pdf = Document::new_with(SerializeSettings {
-        enable_tagging: false,
+        enable_tagging: true,
         ..Default::default()
     });
+    let mut tags = tags::Tags::default();
     let mut kfonts: BTreeMap<FaceId, Font> = BTreeMap::new();
     for (id, face) in fonts.faces() {
         if let Some(f) = Font::new(face.shared_data().into(), face.index()) {
@@ -75,10 +79,9 @@ pub fn write(
         }
         let mut kp = pdf.start_page_with(ps);
         let mut surface = kp.surface();
-        for it in &p.items {
-            draw(&mut surface, it, &kfonts, fonts)?;
-        }
+        let drawn = draw_page(&mut surface, p, &kfonts, fonts, &mut tags);
         surface.finish();
+        drawn?;
         for it in &p.items {
             if let Item::Link { rect, target } = it {
                 let Some(r) =
@@ -101,6 +104,7 @@ pub fn write(
         kp.finish();
     }
     pdf.set_outline(outline::build(&doc.outline));
+    pdf.set_tag_tree(tags.tree());
     pdf.set_metadata(metadata(settings));
     pdf.finish().map_err(|e| PdfError::Krilla(format!("{e:?}")))
 }
@@ -135,94 +139,168 @@ fn metadata(settings: &Settings) -> Metadata {
     m
 }
 
-fn draw(
+/// One page: rules, shading and images first (under the text), then the text, each line of a block
+/// in one marked span that the tag tree puts under its block. Page furniture is marked as artifacts.
+///
+/// ActualText on those spans would keep autospace gaps out of extracted text, but poppler (pdftotext)
+/// places ActualText at the text position before the span's `BT`, which krilla opens after the
+/// `BDC`: the lines land at wrong places. So the text layer carries the exact characters and no
+/// space glyphs, and extractors that infer word breaks from gaps may still show one at an autospace.
+fn draw_page(
     surface: &mut Surface,
-    it: &Item,
+    page: &page::Page,
     kfonts: &BTreeMap<FaceId, Font>,
     fonts: &FontSet,
+    tags: &mut tags::Tags,
 ) -> Result<(), PdfError> {
-    match it {
-        Item::Text(t) => {
-            let Some(font) = kfonts.get(&t.face) else {
-                return Err(PdfError::Font {
-                    family: fonts.get(t.face).family().to_string(),
-                });
-            };
-            let s = t.size.max(0.01);
-            let glyphs: Vec<KrillaGlyph> = t
-                .glyphs
-                .iter()
-                .map(|g| {
-                    KrillaGlyph::new(
-                        GlyphId::new(u32::from(g.id)),
-                        g.x_advance / s,
-                        g.x_offset / s,
-                        -g.y_offset / s,
-                        0.0,
-                        g.text.clone(),
-                        None,
-                    )
-                })
-                .collect();
-            surface.set_stroke(None);
-            surface.set_fill(Some(Fill {
-                paint: paint(t.color).into(),
-                ..Default::default()
-            }));
-            surface.draw_glyphs(
-                Point::from_xy(t.origin.x, t.origin.y),
-                &glyphs,
-                font.clone(),
-                &t.text,
-                t.size,
-                false,
-            );
-        }
-        Item::Line {
-            from,
-            to,
-            thickness,
-            color,
-        } => {
-            let mut pb = PathBuilder::new();
-            pb.move_to(from.x, from.y);
-            pb.line_to(to.x, to.y);
-            if let Some(path) = pb.finish() {
-                surface.set_fill(None);
-                surface.set_stroke(Some(Stroke {
-                    paint: paint(*color).into(),
-                    width: *thickness,
-                    ..Default::default()
-                }));
-                surface.draw_path(&path);
-                surface.set_stroke(None);
+    let layout = || ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout));
+    for it in &page.items {
+        match it {
+            Item::Text(_) | Item::Link { .. } => {}
+            Item::Line {
+                from,
+                to,
+                thickness,
+                color,
+            } => {
+                surface.start_tagged(layout());
+                draw_line(surface, *from, *to, *thickness, *color);
+                surface.end_tagged();
             }
-        }
-        Item::Fill { rect, color } => {
-            if let Some(r) = Rect::from_xywh(rect.x, rect.y, rect.width, rect.height) {
-                let mut pb = PathBuilder::new();
-                pb.push_rect(r);
-                if let Some(path) = pb.finish() {
-                    surface.set_stroke(None);
-                    surface.set_fill(Some(Fill {
-                        paint: paint(*color).into(),
-                        ..Default::default()
-                    }));
-                    surface.draw_path(&path);
+            Item::Fill { rect, color } => {
+                surface.start_tagged(layout());
+                draw_fill(surface, *rect, *color);
+                surface.end_tagged();
+            }
+            Item::Image { rect, path, alt } => {
+                let img = load_image(path)?;
+                if let Some(size) = Size::from_wh(rect.width, rect.height) {
+                    let id = surface.start_tagged(ContentTag::Other);
+                    surface.push_transform(&Transform::from_translate(rect.x, rect.y));
+                    surface.draw_image(img, size);
+                    surface.pop();
+                    surface.end_tagged();
+                    tags.figure(alt, id);
                 }
             }
         }
-        Item::Image { rect, path } => {
-            let img = load_image(path)?;
-            if let Some(size) = Size::from_wh(rect.width, rect.height) {
-                surface.push_transform(&Transform::from_translate(rect.x, rect.y));
-                surface.draw_image(img, size);
-                surface.pop();
+    }
+    let runs: Vec<&page::TextRun> = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let font = |t: &page::TextRun| {
+        kfonts.get(&t.face).cloned().ok_or_else(|| PdfError::Font {
+            family: fonts.get(t.face).family().to_string(),
+        })
+    };
+    // A line: consecutive runs of one block on one baseline (a raised citation mark included).
+    let same_line = |a: &&page::TextRun, b: &&page::TextRun| {
+        a.structure != Structure::Artifact
+            && a.structure == b.structure
+            && (a.origin.y - b.origin.y).abs() < 0.5 * a.size.max(b.size)
+    };
+    for line in runs.chunk_by(same_line) {
+        let faces = line
+            .iter()
+            .map(|t| font(t))
+            .collect::<Result<Vec<Font>, PdfError>>()?;
+        let Structure::Block { id: block, role } = line[0].structure else {
+            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                ArtifactType::Other,
+            )));
+            for (t, f) in line.iter().zip(faces) {
+                draw_glyphs(surface, t, 0..t.glyphs.len(), f);
             }
+            surface.end_tagged();
+            continue;
+        };
+        let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
+        for (t, f) in line.iter().zip(faces) {
+            draw_glyphs(surface, t, 0..t.glyphs.len(), f);
         }
-        Item::Link { .. } => {}
+        surface.end_tagged();
+        tags.line(block, role, id);
     }
     Ok(())
+}
+
+/// Glyphs `range` of run `t`, from where the first of them starts.
+fn draw_glyphs(surface: &mut Surface, t: &page::TextRun, range: Range<usize>, font: Font) {
+    let s = t.size.max(0.01);
+    let x = t.origin.x
+        + t.glyphs[..range.start]
+            .iter()
+            .map(|g| g.x_advance)
+            .sum::<f32>();
+    let glyphs: Vec<KrillaGlyph> = t.glyphs[range]
+        .iter()
+        .map(|g| {
+            KrillaGlyph::new(
+                GlyphId::new(u32::from(g.id)),
+                g.x_advance / s,
+                g.x_offset / s,
+                -g.y_offset / s,
+                0.0,
+                g.text.clone(),
+                None,
+            )
+        })
+        .collect();
+    surface.set_stroke(None);
+    surface.set_fill(Some(Fill {
+        paint: paint(t.color).into(),
+        ..Default::default()
+    }));
+    surface.draw_glyphs(
+        Point::from_xy(x, t.origin.y),
+        &glyphs,
+        font,
+        &t.text,
+        t.size,
+        false,
+    );
+}
+
+fn draw_line(
+    surface: &mut Surface,
+    from: page::Point,
+    to: page::Point,
+    thickness: f32,
+    color: page::Color,
+) {
+    let mut pb = PathBuilder::new();
+    pb.move_to(from.x, from.y);
+    pb.line_to(to.x, to.y);
+    if let Some(path) = pb.finish() {
+        surface.set_fill(None);
+        surface.set_stroke(Some(Stroke {
+            paint: paint(color).into(),
+            width: thickness,
+            ..Default::default()
+        }));
+        surface.draw_path(&path);
+        surface.set_stroke(None);
+    }
+}
+
+fn draw_fill(surface: &mut Surface, rect: page::Rect, color: page::Color) {
+    if let Some(r) = Rect::from_xywh(rect.x, rect.y, rect.width, rect.height) {
+        let mut pb = PathBuilder::new();
+        pb.push_rect(r);
+        if let Some(path) = pb.finish() {
+            surface.set_stroke(None);
+            surface.set_fill(Some(Fill {
+                paint: paint(color).into(),
+                ..Default::default()
+            }));
+            surface.draw_path(&path);
+        }
+    }
 }
 
 fn load_image(path: &std::path::Path) -> Result<krilla::image::Image, PdfError> {

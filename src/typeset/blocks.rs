@@ -7,7 +7,7 @@
 
 use super::flow::{BoxElem, Elem, Numbering, PageStart};
 use super::inline::{chapter_anchor, heading_anchor, pieces};
-use super::page::{Color, Item, Point, Rect};
+use super::page::{BlockRole, Color, Item, Point, Rect};
 use super::paragraph::{self, Align, LinkRef, ParaOpts, Piece, Style};
 use super::{Ctx, OutlineDraft, TypesetError, notes, table};
 use crate::doc::{Block, Chapter};
@@ -73,6 +73,7 @@ pub fn opening(
         pitch: CHAPTER_SIZE * 1.5,
         keep_lines: false,
     };
+    ctx.begin(BlockRole::Heading(1));
     let mut lines = paragraph::layout(ctx, &[Piece::Text(title.to_string(), st)], &opts);
     if let Some(first) = lines.first_mut() {
         first.anchors.push((anchor.to_string(), 0.0));
@@ -106,6 +107,7 @@ pub fn chapter(
         Some(ch.title.clone()),
     );
     let centred = |ctx: &mut Ctx, pieces: Vec<Piece>, size: f32, out: &mut Vec<Elem>| {
+        ctx.begin(BlockRole::Paragraph);
         for mut l in paragraph::centred(ctx, &pieces, size) {
             l.keep_with_next = true;
             out.push(Elem::Box(l));
@@ -203,6 +205,7 @@ fn block(ctx: &mut Ctx, b: &Block, env: &Env, out: &mut Vec<Elem>) -> Result<(),
         } => heading(ctx, *level, id, content, env, out),
         Block::Paragraph { content, .. } => {
             let p = pieces(ctx, content, &Style::new(env.role, env.size));
+            ctx.begin(BlockRole::Paragraph);
             for l in paragraph::layout(ctx, &p, &para_opts(env, env.indent)) {
                 out.push(Elem::Box(l));
             }
@@ -319,6 +322,7 @@ pub fn heading(
         keep_lines: false,
     };
     let anchor = heading_anchor(id);
+    ctx.begin(BlockRole::Heading(level.clamp(1, 6)));
     let mut lines = paragraph::layout(ctx, &p, &opts);
     if let Some(first) = lines.first_mut() {
         first.anchors.push((anchor.clone(), 0.0));
@@ -389,6 +393,7 @@ fn code(ctx: &mut Ctx, text: &str, env: &Env, out: &mut Vec<Elem>) {
     let face = ctx.fonts.face_id(Role::Mono);
     let space = ctx.shaper.width(face, " ", size).max(size * 0.3);
     let src_lines: Vec<&str> = text.trim_end_matches('\n').split('\n').collect();
+    ctx.begin(BlockRole::Code);
     let n = src_lines.len();
     for (i, src) in src_lines.into_iter().enumerate() {
         let body = src.trim_start_matches(' ');

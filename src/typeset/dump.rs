@@ -71,7 +71,7 @@ pub fn dump(doc: &PagedDocument, fonts: Option<&FontSet>) -> String {
                     r(rect.width),
                     r(rect.height)
                 ),
-                Item::Image { rect, path } => format!(
+                Item::Image { rect, path, .. } => format!(
                     "p{n} image {},{} {}x{} {}",
                     r(rect.x),
                     r(rect.y),

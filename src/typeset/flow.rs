@@ -288,9 +288,10 @@ pub fn offset_item(it: &Item, dx: f32, dy: f32) -> Item {
             rect: mr(*rect),
             color: *color,
         },
-        Item::Image { rect, path } => Item::Image {
+        Item::Image { rect, path, alt } => Item::Image {
             rect: mr(*rect),
             path: path.clone(),
+            alt: alt.clone(),
         },
         Item::Link { rect, target } => Item::Link {
             rect: mr(*rect),

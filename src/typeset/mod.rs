@@ -30,7 +30,7 @@ use crate::doc::{Document, Matter};
 use crate::fonts::FontSet;
 use crate::refs::Resolved;
 use flow::{BoxElem, Elem, Geometry, NoteKey};
-use page::{OutlineEntry, PagedDocument};
+use page::{BlockRole, OutlineEntry, PagedDocument, Structure};
 use shape::Shaper;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -75,18 +75,35 @@ pub(crate) struct Ctx<'a> {
     pub cites: &'a HashMap<Span, usize>,
     pub outline: Vec<OutlineDraft>,
     pub notes: BTreeMap<NoteKey, Vec<BoxElem>>,
+    /// The block element text is being set for (stamped on every run of its lines).
+    pub structure: Structure,
+    /// Block ids: `scope << 32 | counter`; each chapter (and the book's own pages) has a scope.
+    scope: u64,
+    next_block: u64,
 }
 
 impl<'a> Ctx<'a> {
     /// A context for laying out one chapter on another thread: the same settings, its own shaper,
     /// nothing collected yet.
-    fn fork(&self) -> Ctx<'a> {
+    fn fork(&self, scope: u64) -> Ctx<'a> {
         Ctx {
             shaper: Shaper::new(self.fonts),
             outline: Vec::new(),
             notes: BTreeMap::new(),
+            structure: Structure::Artifact,
+            scope,
+            next_block: 0,
             ..*self
         }
+    }
+
+    /// Start a new block element of `role`: the runs set from now on belong to it.
+    pub fn begin(&mut self, role: BlockRole) {
+        self.structure = Structure::Block {
+            id: self.scope << 32 | self.next_block,
+            role,
+        };
+        self.next_block += 1;
     }
 
     /// Take over what a forked context collected (bookmarks in order, footnote boxes).
@@ -140,6 +157,9 @@ pub fn layout(
         cites: &cites,
         outline: Vec::new(),
         notes: BTreeMap::new(),
+        structure: Structure::Artifact,
+        scope: 0,
+        next_block: 0,
     };
 
     let title = toc::title_page(&mut ctx);
@@ -212,7 +232,7 @@ fn chapters_in_parallel<'a>(
                 },
                 Matter::Back => flow::Numbering::Arabic { restart: false },
             };
-            let mut c = ctx.fork();
+            let mut c = ctx.fork(i as u64 + 1);
             let elems = blocks::chapter(&mut c, i, ch, numbering)?;
             Ok((elems, c))
         })

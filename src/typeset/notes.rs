@@ -91,6 +91,7 @@ impl NoteSource for NoteDrawer<'_> {
             .unwrap_or_else(|| self.fonts.face_id(Role::Serif));
         let glyphs = self.shaper.shape(face, &text, size);
         let run = super::page::TextRun {
+            structure: super::page::Structure::Artifact,
             face,
             size,
             origin: at,

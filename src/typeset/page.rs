@@ -63,10 +63,11 @@ pub enum Item {
         rect: Rect,
         color: Color,
     },
-    /// A raster image scaled into `rect`.
+    /// A raster image scaled into `rect`; `alt` describes it (the tagged PDF's alternate text).
     Image {
         rect: Rect,
         path: PathBuf,
+        alt: String,
     },
     /// A clickable area.
     Link {
@@ -99,6 +100,37 @@ pub struct TextRun {
     /// The source text the glyphs stand for (exactly: no inserted spaces).
     pub text: String,
     pub glyphs: Vec<Glyph>,
+    /// The logical element the run belongs to (the tagged PDF's structure and reading order).
+    pub structure: Structure,
+}
+
+/// Where a run of text belongs in the book's logical structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Structure {
+    /// Page furniture (running heads, page numbers, list markers, note numbers): not part of the
+    /// logical text.
+    #[default]
+    Artifact,
+    /// Part of one block element: `id` is unique in the book.
+    Block { id: u64, role: BlockRole },
+}
+
+/// The kind of a block element (tagged PDF structure types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockRole {
+    /// The book title on the title page.
+    Title,
+    /// A heading of level 1 (chapter titles) to 6.
+    Heading(u8),
+    Paragraph,
+    Caption,
+    /// A footnote.
+    Note,
+    Code,
+    /// An entry of the references.
+    BibEntry,
+    /// An entry of the table of contents.
+    TocEntry,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -10,7 +10,7 @@
 use super::Ctx;
 use super::flow::{BoxElem, NoteKey, NoteMark};
 use super::linebreak::{self, Atom, AtomKind, Options, Strictness};
-use super::page::{Color, Glyph, Item, LinkDest, Point, Rect, TextRun};
+use super::page::{Color, Glyph, Item, LinkDest, Point, Rect, Structure, TextRun};
 use super::shape::{Ink, ShapedGlyph, is_han, is_shared_mark, punct_frame};
 use crate::fonts::{FaceId, Role};
 use crate::refs::MarkPart;
@@ -391,7 +391,8 @@ fn emit_line(
                         px += w;
                     }
                     let text: String = parts.iter().map(|p| p.text.as_str()).collect();
-                    let r = text_run(ctx, info.face, &text, small, Point { x, y }, st.color);
+                    let mut r = text_run(ctx, info.face, &text, small, Point { x, y }, st.color);
+                    r.structure = ctx.structure;
                     b.items.push(Item::Text(r));
                 }
             }
@@ -443,6 +444,7 @@ fn emit_line(
                     color: st.color,
                     text: String::new(),
                     glyphs: Vec::new(),
+                    structure: ctx.structure,
                 },
                 gx,
             ));
@@ -573,6 +575,7 @@ pub fn text_run(
         color,
         text: text.to_string(),
         glyphs: out,
+        structure: Structure::Artifact,
     }
 }
 

@@ -8,6 +8,7 @@
 use super::Ctx;
 use super::blocks::{Env, attach_marker, heading, opening, ref_pieces, strut};
 use super::flow::{Elem, Numbering};
+use super::page::BlockRole;
 use super::paragraph::{self, Align, ParaOpts, Style};
 use crate::doc::Inline;
 use crate::fonts::Role;
@@ -95,6 +96,7 @@ fn list(ctx: &mut Ctx, entries: &[Entry]) -> Vec<Elem> {
             pitch: size * 1.55,
             keep_lines: true,
         };
+        ctx.begin(BlockRole::BibEntry);
         let mut lines: Vec<Elem> = paragraph::layout(ctx, &pieces, &opts)
             .into_iter()
             .map(Elem::Box)

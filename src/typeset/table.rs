@@ -9,7 +9,7 @@
 use super::blocks::Env;
 use super::flow::{BoxElem, Elem};
 use super::inline::pieces;
-use super::page::{Color, Item, Point, Rect};
+use super::page::{BlockRole, Color, Item, Point, Rect};
 use super::paragraph::{self, Align, ParaOpts, Style};
 use super::{Ctx, TypesetError};
 use crate::doc::{Align as ColAlign, Image, Inline};
@@ -109,6 +109,7 @@ pub fn table(
                 pitch,
                 keep_lines: false,
             };
+            ctx.begin(BlockRole::Paragraph);
             let mut lines = paragraph::layout(ctx, &p, &opts);
             if matches!(align.get(c), Some(ColAlign::Right)) && !header {
                 for l in &mut lines {
@@ -224,6 +225,7 @@ pub fn figure(
                 height: h,
             },
             path,
+            alt: image.alt.clone(),
         }],
         keep_with_next: !caption.is_empty() || !image.alt.is_empty(),
         ..Default::default()
@@ -244,6 +246,7 @@ pub fn figure(
         pitch: size * 1.6,
         keep_lines: false,
     };
+    ctx.begin(BlockRole::Caption);
     let mut lines = paragraph::layout(ctx, &p, &opts);
     let n = lines.len();
     for (i, l) in lines.iter_mut().enumerate() {

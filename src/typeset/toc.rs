@@ -7,7 +7,7 @@
 
 use super::blocks::strut;
 use super::flow::{BoxElem, Elem, Numbering, PageStart};
-use super::page::{Color, Item, Rect};
+use super::page::{BlockRole, Color, Item, Rect};
 use super::paragraph::{self, Align, ParaOpts, Piece, Style, run_width};
 use super::{Ctx, OutlineDraft};
 use crate::fonts::Role;
@@ -27,6 +27,7 @@ pub fn toc_title(ctx: &Ctx) -> &'static str {
 
 fn centred(ctx: &mut Ctx, text: &str, role: Role, size: f32, out: &mut Vec<Elem>) {
     let pieces = [Piece::Text(text.to_string(), Style::new(role, size))];
+    ctx.begin(BlockRole::Paragraph);
     out.extend(
         paragraph::centred(ctx, &pieces, size)
             .into_iter()
@@ -107,6 +108,7 @@ pub fn toc(
         keep_lines: false,
     };
     let st = Style::new(Role::SansBold, size);
+    ctx.begin(BlockRole::Heading(1));
     for mut l in paragraph::layout(ctx, &[Piece::Text(title.to_string(), st)], &opts) {
         l.anchors.push((TOC_ANCHOR.to_string(), 0.0));
         l.anchors.truncate(1);
@@ -137,6 +139,7 @@ pub fn toc(
             pitch: ctx.pitch,
             keep_lines: false,
         };
+        ctx.begin(BlockRole::TocEntry);
         let mut lines = paragraph::layout(
             ctx,
             &[Piece::Text(e.title.clone(), Style::new(role, body))],
