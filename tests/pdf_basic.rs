@@ -87,7 +87,7 @@ fn render() -> (
     let (fonts, _) =
         folio::fonts::FontSet::resolve(&settings.fonts, &root.join("fonts")).expect("fonts");
     let paged = folio::typeset::layout(&settings, &doc, &refs, &fonts).expect("layout");
-    let bytes = folio::pdf::write(&settings, &paged, &fonts).expect("pdf");
+    let bytes = folio::pdf::write(&settings, paged.clone(), &fonts).expect("pdf");
     (paged, bytes, fonts)
 }
 

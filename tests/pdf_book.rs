@@ -36,7 +36,7 @@ fn layout_with_refs(
         folio::fonts::FontSet::resolve(&settings.fonts, &root.join("fonts")).expect("fonts");
     assert!(!diags.has_errors());
     let paged = folio::typeset::layout(&settings, &doc, &refs, &fonts).expect("layout");
-    let bytes = folio::pdf::write(&settings, &paged, &fonts).expect("pdf");
+    let bytes = folio::pdf::write(&settings, paged.clone(), &fonts).expect("pdf");
     (paged, bytes, refs)
 }
 

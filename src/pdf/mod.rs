@@ -53,7 +53,7 @@ fn paint(c: page::Color) -> rgb::Color {
 /// Writes the PDF.
 pub fn write(
     settings: &Settings,
-    doc: &PagedDocument,
+    doc: PagedDocument,
     fonts: &FontSet,
 ) -> Result<Vec<u8>, PdfError> {
     let mut pdf = Document::new_with(SerializeSettings {
@@ -67,7 +67,9 @@ pub fn write(
             kfonts.insert(id, f);
         }
     }
-    for (i, p) in doc.pages.iter().enumerate() {
+    // Pages are consumed as they are drawn: krilla keeps each one compressed, the page model is freed.
+    let PagedDocument { pages, outline } = doc;
+    for (i, p) in pages.into_iter().enumerate() {
         let size_err = PdfError::PageSize {
             page: i + 1,
             width: p.width,
@@ -79,7 +81,7 @@ pub fn write(
         }
         let mut kp = pdf.start_page_with(ps);
         let mut surface = kp.surface();
-        let drawn = draw_page(&mut surface, p, &kfonts, fonts, &mut tags);
+        let drawn = draw_page(&mut surface, &p, &kfonts, fonts, &mut tags);
         surface.finish();
         drawn?;
         for it in &p.items {
@@ -103,7 +105,7 @@ pub fn write(
         }
         kp.finish();
     }
-    pdf.set_outline(outline::build(&doc.outline));
+    pdf.set_outline(outline::build(&outline));
     pdf.set_tag_tree(tags.tree());
     pdf.set_metadata(metadata(settings));
     pdf.finish().map_err(|e| PdfError::Krilla(format!("{e:?}")))

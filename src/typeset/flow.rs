@@ -124,7 +124,7 @@ fn note_height(notes: &dyn NoteSource, key: NoteKey) -> f32 {
 
 /// Breaks `elems` into pages and draws them.
 pub fn paginate(
-    elems: &[Elem],
+    elems: &[&Elem],
     geo: &Geometry,
     notes: &mut dyn NoteSource,
 ) -> (Vec<PageDraft>, BTreeMap<String, (usize, f32)>) {
@@ -310,7 +310,7 @@ struct PageRange {
 }
 
 /// Assigns elements to pages from heights alone.
-fn assign(elems: &[Elem], geo: &Geometry, notes: &dyn NoteSource) -> Vec<PageRange> {
+fn assign(elems: &[&Elem], geo: &Geometry, notes: &dyn NoteSource) -> Vec<PageRange> {
     let avail = geo.block_height() + 0.5;
     let mut out = Vec::new();
     let mut start = 0;

@@ -182,13 +182,14 @@ pub fn layout(
     let mut result = None;
     for _ in 0..MAX_PASSES {
         let toc_elems = toc::toc(&mut ctx, &entries, &labels);
-        let elems: Vec<Elem> = title
+        let elems: Vec<&Elem> = title
             .iter()
             .chain(&front)
             .chain(&toc_elems)
             .chain(&main)
-            .cloned()
             .collect();
+        // Only the latest pass's pages are kept: drop the previous ones before drawing new ones.
+        result.take();
         let (drafts, anchors) = flow::paginate(&elems, &geo, &mut notes);
         let page_labels = chrome::labels(&drafts);
         let new: BTreeMap<String, String> = entries
