@@ -22,6 +22,10 @@ pub struct ShapedGlyph {
 pub struct Shaper<'a> {
     fonts: &'a FontSet,
     faces: BTreeMap<FaceId, Option<rustybuzz::Face<'a>>>,
+    /// Shape plans by face and script (an OpenType script tag).
+    plans: BTreeMap<(FaceId, u32), rustybuzz::ShapePlan>,
+    /// Chinese (Simplified): selects the `locl` forms of shared punctuation.
+    language: rustybuzz::Language,
 }
 
 impl<'a> Shaper<'a> {
@@ -29,6 +33,8 @@ impl<'a> Shaper<'a> {
         Shaper {
             fonts,
             faces: BTreeMap::new(),
+            plans: BTreeMap::new(),
+            language: "zh-Hans".parse().expect("a valid BCP 47 tag"),
         }
     }
 
@@ -59,17 +65,34 @@ impl<'a> Shaper<'a> {
 
     /// Shapes `text` (left to right) in face `id` at `size` pt.
     pub fn shape(&mut self, id: FaceId, text: &str, size: f32) -> Vec<ShapedGlyph> {
-        let Some(face) = self.face(id) else {
+        if self.face(id).is_none() {
+            return Vec::new();
+        }
+        let Some(Some(face)) = self.faces.get(&id) else {
             return Vec::new();
         };
         let scale = size / face.units_per_em().max(1) as f32;
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(text);
         buf.set_direction(rustybuzz::Direction::LeftToRight);
-        if let Ok(lang) = "zh-Hans".parse::<rustybuzz::Language>() {
-            buf.set_language(lang);
-        }
-        let out = rustybuzz::shape(face, &[], buf);
+        buf.set_language(self.language.clone());
+        buf.guess_segment_properties();
+        // A shape plan costs more than shaping a paragraph: one per face and script, reused.
+        let script = buf.script();
+        let language = &self.language;
+        let plan = self
+            .plans
+            .entry((id, script.tag().as_u32()))
+            .or_insert_with(|| {
+                rustybuzz::ShapePlan::new(
+                    face,
+                    rustybuzz::Direction::LeftToRight,
+                    Some(script),
+                    Some(language),
+                    &[],
+                )
+            });
+        let out = rustybuzz::shape_with_plan(face, plan, buf);
         out.glyph_infos()
             .iter()
             .zip(out.glyph_positions())
