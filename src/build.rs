@@ -112,7 +112,7 @@ pub fn build(
         let pdf = want(Format::Pdf).then(|| {
             let pages = crate::typeset::layout(&settings, &doc, &refs, &fonts)
                 .map_err(|e| Diagnostic::error(format!("PDF layout: {e}")))?;
-            crate::pdf::write(&settings, &pages, &fonts)
+            crate::pdf::write_with_images(&settings, &pages, &fonts, &doc.images)
                 .map_err(|e| Diagnostic::error(format!("PDF: {e}")))
         });
         (epub.join(), pdf)

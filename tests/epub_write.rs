@@ -310,6 +310,7 @@ pub fn sample() -> (Document, Resolved) {
     );
     let doc = Document {
         chapters: vec![pre, ch1, ch2, back],
+        ..Default::default()
     };
     let mark = |n: usize, key: &str| CiteMark {
         span: sp(),
@@ -602,6 +603,7 @@ fn uncovered_characters_are_reported() {
             vec![para(vec![t("笑\u{1F600}与\u{E000}")])],
             vec![],
         )],
+        ..Default::default()
     };
     let refs = Resolved::default();
     let (fonts, _) = FontSet::resolve(&BTreeMap::new(), &root().join("fonts")).unwrap();

@@ -106,7 +106,7 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
     let lang = meta.language.as_str();
     let labels = Labels::new(meta.is_chinese());
     let book = Book::new(input.doc, input.refs);
-    let mut assets = assets::Assets::new(&s.root);
+    let mut assets = assets::Assets::new(&s.root).with_pictures(&input.doc.images);
     let mut diags = Vec::new();
     let mut extra: BTreeMap<TextStyle, BTreeSet<char>> = BTreeMap::new();
     let mut add = |style: TextStyle, t: &str| extra.entry(style).or_default().extend(t.chars());

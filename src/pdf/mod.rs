@@ -10,6 +10,7 @@ mod outline;
 
 use crate::config::Settings;
 use crate::fonts::{FaceId, FontSet};
+use crate::images::{Format as ImageFormat, Picture};
 use crate::typeset::page::{self, Item, LinkDest, PagedDocument};
 use krilla::Document;
 use krilla::SerializeSettings;
@@ -24,7 +25,8 @@ use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Errors of the PDF writer.
 #[derive(Debug, thiserror::Error)]
@@ -47,11 +49,23 @@ fn paint(c: page::Color) -> rgb::Color {
     rgb::Color::new(c.0, c.1, c.2)
 }
 
-/// Writes the PDF.
+/// Writes the PDF, reading and checking each image file it draws (see [`write_with_images`]).
 pub fn write(
     settings: &Settings,
     doc: &PagedDocument,
     fonts: &FontSet,
+) -> Result<Vec<u8>, PdfError> {
+    write_with_images(settings, doc, fonts, &BTreeMap::new())
+}
+
+/// Writes the PDF. `images`: the pictures `load` checked ([`crate::doc::Document::images`], by path
+/// relative to the book root); they are embedded as they are (scaled copies of huge images included),
+/// and any other image the pages draw is read and checked here.
+pub fn write_with_images(
+    settings: &Settings,
+    doc: &PagedDocument,
+    fonts: &FontSet,
+    images: &BTreeMap<PathBuf, Arc<Picture>>,
 ) -> Result<Vec<u8>, PdfError> {
     let mut pdf = Document::new_with(SerializeSettings {
         enable_tagging: false,
@@ -76,7 +90,9 @@ pub fn write(
         let mut kp = pdf.start_page_with(ps);
         let mut surface = kp.surface();
         for it in &p.items {
-            draw(&mut surface, it, &kfonts, fonts)?;
+            draw(&mut surface, it, &kfonts, fonts, &|path| {
+                load_image(path, settings, images)
+            })?;
         }
         surface.finish();
         for it in &p.items {
@@ -137,6 +153,7 @@ fn draw(
     it: &Item,
     kfonts: &BTreeMap<FaceId, Font>,
     fonts: &FontSet,
+    image: &dyn Fn(&Path) -> Result<krilla::image::Image, PdfError>,
 ) -> Result<(), PdfError> {
     match it {
         Item::Text(t) => {
@@ -210,7 +227,7 @@ fn draw(
             }
         }
         Item::Image { rect, path } => {
-            let img = load_image(path)?;
+            let img = image(path)?;
             if let Some(size) = Size::from_wh(rect.width, rect.height) {
                 surface.push_transform(&Transform::from_translate(rect.x, rect.y));
                 surface.draw_image(img, size);
@@ -222,22 +239,31 @@ fn draw(
     Ok(())
 }
 
-fn load_image(path: &std::path::Path) -> Result<krilla::image::Image, PdfError> {
+/// The image at `path` (absolute, as the typesetter placed it): the checked picture when there is one,
+/// else the file read and checked now; decoded by krilla by its real format, not its name.
+fn load_image(
+    path: &Path,
+    settings: &Settings,
+    images: &BTreeMap<PathBuf, Arc<Picture>>,
+) -> Result<krilla::image::Image, PdfError> {
     let err = |message: String| PdfError::Image {
         path: path.to_path_buf(),
         message,
     };
-    let bytes = crate::files::read_bytes(path).map_err(|e| err(format!("{e:?}")))?;
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let data = bytes.into();
-    match ext.as_str() {
-        "jpg" | "jpeg" => krilla::image::Image::from_jpeg(data, true),
-        "webp" => krilla::image::Image::from_webp(data, true),
-        "gif" => krilla::image::Image::from_gif(data, true),
-        _ => krilla::image::Image::from_png(data, true),
+    let checked = path
+        .strip_prefix(&settings.root)
+        .ok()
+        .and_then(|rel| images.get(rel));
+    let picture = match checked {
+        Some(p) => Arc::clone(p),
+        None => Arc::new(crate::images::read(path).map_err(|e| err(format!("it {e}")))?),
+    };
+    let data = picture.data.clone().into();
+    match picture.format {
+        ImageFormat::Png => krilla::image::Image::from_png(data, true),
+        ImageFormat::Jpeg => krilla::image::Image::from_jpeg(data, true),
+        ImageFormat::Gif => krilla::image::Image::from_gif(data, true),
+        ImageFormat::WebP => krilla::image::Image::from_webp(data, true),
     }
     .map_err(err)
 }
