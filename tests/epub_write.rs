@@ -70,6 +70,7 @@ fn settings(root: PathBuf) -> Settings {
             references: RefPlacement::End,
         },
         fonts: BTreeMap::new(),
+        font_at: BTreeMap::new(),
         output: OutputSettings {
             dir: root.join("out"),
             name: "test".into(),
