@@ -212,7 +212,8 @@ pub fn load(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Opti
         let text = match crate::files::read_text(&path) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(e.into_diagnostic(Path::new("book.toml")));
+                let d = e.report(Path::new("book.toml"), &mut diags.sources);
+                diags.push(d);
                 return None;
             }
         };

@@ -212,12 +212,35 @@ fn load_chapter(
     let text = match crate::files::read_text(&settings.root.join(rel)) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(e.into_diagnostic(rel));
+            let d = e.report(rel, &mut diags.sources);
+            diags.push(d);
             return None;
         }
     };
-    let text = strip_forbidden(text, rel, diags);
+    let (text, removed) = strip_forbidden(text);
     let file = diags.sources.add(SourceFile::new(rel, text));
+    if let Some((at, c, more)) = removed {
+        let next = diags.sources.get(file).text[at..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
+        let mut d = Diagnostic::warning(format!(
+            "control character U+{:04X} removed (XML forbids it)",
+            c as u32
+        ))
+        .at(Span::new(file, at..at + next));
+        if more > 0 {
+            let (s, were) = if more == 1 {
+                ("", "was")
+            } else {
+                ("s", "were")
+            };
+            d = d.hint(format!(
+                "{more} more control character{s} in this file {were} removed too"
+            ));
+        }
+        diags.push(d);
+    }
     let text = diags.sources.get(file).text.clone();
     let split = match frontmatter::split(&text, file) {
         Ok(s) => s,
@@ -274,26 +297,16 @@ fn load_chapter(
     })
 }
 
-/// Characters XML forbids (control characters) are reported once per file and removed.
-fn strip_forbidden(text: String, rel: &Path, diags: &mut Diagnostics) -> String {
-    let Some(at) = text.find(|c: char| is_xml_forbidden(c) && c != '\t') else {
-        return text;
+/// Characters XML forbids (control characters, tabs aside) removed: the text, and the first one (its
+/// byte offset, which is also its place in the cleaned text), with how many more there were.
+fn strip_forbidden(text: String) -> (String, Option<(usize, char, usize)>) {
+    let forbidden = |c: char| is_xml_forbidden(c) && c != '\t';
+    let Some((at, c)) = text.char_indices().find(|&(_, c)| forbidden(c)) else {
+        return (text, None);
     };
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    let c = text[at..].chars().next().unwrap_or('\0');
-    diags.push(
-        Diagnostic::warning(format!(
-            "{}:{line}:{col}: control character U+{:04X} removed (XML forbids it)",
-            rel.display(),
-            c as u32
-        ))
-        .in_file(rel),
-    );
-    text.chars()
-        .filter(|&c| !is_xml_forbidden(c) || c == '\t')
-        .collect()
+    let more = text.chars().filter(|&c| forbidden(c)).count() - 1;
+    let clean = text.chars().filter(|&c| !forbidden(c)).collect();
+    (clean, Some((at, c, more)))
 }
 
 /// A readable id for a heading: letters (Han included) and digits kept, the rest as `-`, never empty,
