@@ -179,7 +179,13 @@ fn describe_epub(bytes: &[u8]) -> Result<String, String> {
 fn run_case(case: &str) -> String {
     let dir = working_copy(case);
     let mut report = String::new();
+    let before = listing(&dir);
     let (code, stderr) = folio(&["check"], &dir);
+    assert_eq!(
+        listing(&dir),
+        before,
+        "{case}: folio check must write nothing"
+    );
     report.push_str(&format!("$ folio check\nexit {code}\n{stderr}"));
     // An earlier build's outputs, which a failed build must leave alone.
     let out = dir.join("out");
@@ -214,6 +220,24 @@ fn run_case(case: &str) -> String {
     }
     let _ = std::fs::remove_dir_all(&dir);
     report
+}
+
+/// Every file under `dir` with its size and modification time.
+fn listing(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let meta = e.metadata().unwrap();
+            if meta.is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push((e.path(), meta.len(), meta.modified().unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn snapshot(case: &str) {
