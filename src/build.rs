@@ -81,9 +81,7 @@ pub fn build(
             fonts
         }
         Ok(Err(e)) => {
-            diags.push(Diagnostic::error(e.to_string()).hint(
-                "install fonts-noto-cjk (Debian/Ubuntu) or set [fonts] serif = \"path/to/font.otf\" in book.toml",
-            ));
+            diags.push(font_error(e, &settings));
             return None;
         }
     };
@@ -124,7 +122,7 @@ pub fn build(
         let pdf = want(Format::Pdf).then(|| {
             let pages = crate::typeset::layout(&settings, &doc, &refs, &fonts)
                 .map_err(|e| Diagnostic::error(format!("PDF layout: {e}")))?;
-            crate::pdf::write(&settings, pages, &fonts)
+            crate::pdf::write_with_images(&settings, pages, &fonts, &doc.images)
                 .map_err(|e| Diagnostic::error(format!("PDF: {e}")))
         });
         (epub.join(), pdf)
@@ -164,6 +162,64 @@ pub fn build(
         }
     }
     Some(out)
+}
+
+/// A font problem as a message: a configured font points at its book.toml entry and names its file as
+/// the book sees it (relative to the book folder when it is inside).
+fn font_error(e: crate::fonts::FontError, settings: &crate::config::Settings) -> Diagnostic {
+    use crate::fonts::FontError;
+    let FontError::Configured { role, source } = e else {
+        return Diagnostic::error(e.to_string()).hint(
+            "install fonts-noto-cjk (Debian/Ubuntu) or set [fonts] serif = \"path/to/font.otf\" in book.toml",
+        );
+    };
+    let shown = |p: &std::path::Path| {
+        p.strip_prefix(&settings.root)
+            .unwrap_or(p)
+            .display()
+            .to_string()
+    };
+    let (message, hint) = match *source {
+        FontError::Io { path, source } if source.kind() == std::io::ErrorKind::NotFound => (
+            format!("[fonts] {role}: font file '{}' not found", shown(&path)),
+            Some(
+                "paths in book.toml are relative to the book folder; use .otf, .ttf, .ttc or .otc files"
+                    .to_string(),
+            ),
+        ),
+        FontError::Io { path, source } => (
+            format!("[fonts] {role}: cannot read '{}': {source}", shown(&path)),
+            None,
+        ),
+        FontError::NotAFont { path, reason } => (
+            format!(
+                "[fonts] {role}: '{}' is not a usable font: {reason}",
+                shown(&path)
+            ),
+            Some("use an OpenType or TrueType font (.otf, .ttf, .ttc, .otc)".to_string()),
+        ),
+        FontError::IndexOutOfRange { path, index, count } => (
+            format!(
+                "[fonts] {role}: '{}' has {count} face{}; there is no face {index}",
+                shown(&path),
+                if count == 1 { "" } else { "s" }
+            ),
+            Some(if count == 1 {
+                "a single-face font needs no index (or index = 0)".to_string()
+            } else {
+                format!("faces are numbered from 0: use an index from 0 to {}", count - 1)
+            }),
+        ),
+        other => (format!("[fonts] {role}: {other}"), None),
+    };
+    let mut d = Diagnostic::error(message);
+    if let Some(span) = settings.font_at.get(&role) {
+        d = d.at(span.clone());
+    }
+    if let Some(h) = hint {
+        d = d.hint(h);
+    }
+    d
 }
 
 /// One line of the font log: the role, the face, and how it was found.

@@ -5,7 +5,7 @@
 //! written atomically (a temporary file in the output folder, then a rename), so a failed build never
 //! leaves a half-written file or loses the previous good one.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, SourceFile, Sources, Span};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -49,6 +49,40 @@ impl FileError {
                 Diagnostic::error(format!("cannot write {}: {source}", path.display()))
             }
         }
+    }
+}
+
+impl FileError {
+    /// Like [`FileError::into_diagnostic`], but invalid UTF-8 is shown in place: the file joins `sources`
+    /// decoded lossily (bad bytes as U+FFFD), so the message quotes the line and marks the byte.
+    pub fn report(self, shown: &Path, sources: &mut Sources) -> Diagnostic {
+        let FileError::Utf8 {
+            path,
+            line,
+            col,
+            byte,
+        } = &self
+        else {
+            return self.into_diagnostic(shown);
+        };
+        let Ok(bytes) = std::fs::read(path) else {
+            return self.into_diagnostic(shown);
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let line_start: usize = text
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum();
+        let at = text[line_start..]
+            .char_indices()
+            .nth(col - 1)
+            .map_or(text.len(), |(i, _)| line_start + i);
+        let message = format!("invalid UTF-8 (byte 0x{byte:02X})");
+        let file = sources.add(SourceFile::new(shown, text));
+        Diagnostic::error(message)
+            .at(Span::new(file, at..at + '\u{FFFD}'.len_utf8()))
+            .hint("save the file as UTF-8")
     }
 }
 

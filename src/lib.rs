@@ -22,6 +22,7 @@ pub mod files;
 pub mod fix;
 pub mod fonts;
 pub mod highlight;
+pub mod images;
 pub mod init;
 pub mod load;
 pub mod pdf;

@@ -65,7 +65,7 @@ fn invalid_utf8_says_where() {
     let (code, err) = folio(&["check"], &dir);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("content/01-a.md:3:4: invalid UTF-8 (byte 0xFF)"),
+        err.contains("content/01-a.md:3:4: error: invalid UTF-8 (byte 0xFF)\n  |\n3 | ok \u{FFFD} here\n  |    ^\n"),
         "{err}"
     );
 }

@@ -70,6 +70,7 @@ fn settings(root: PathBuf) -> Settings {
             references: RefPlacement::End,
         },
         fonts: BTreeMap::new(),
+        font_at: BTreeMap::new(),
         output: OutputSettings {
             dir: root.join("out"),
             name: "test".into(),
@@ -310,6 +311,7 @@ pub fn sample() -> (Document, Resolved) {
     );
     let doc = Document {
         chapters: vec![pre, ch1, ch2, back],
+        ..Default::default()
     };
     let mark = |n: usize, key: &str| CiteMark {
         span: sp(),
@@ -606,6 +608,7 @@ fn uncovered_characters_are_reported() {
             vec![para(vec![t("笑\u{1F600}与\u{E000}")])],
             vec![],
         )],
+        ..Default::default()
     };
     let refs = Resolved::default();
     let (fonts, _) = FontSet::resolve(&BTreeMap::new(), &root().join("fonts")).unwrap();

@@ -63,7 +63,10 @@ fn book() -> Document {
             span: sp(),
         });
     }
-    Document { chapters }
+    Document {
+        chapters,
+        ..Default::default()
+    }
 }
 
 fn render() -> (

@@ -61,6 +61,7 @@ fn golden(lang: &str, style: &str) -> Vec<String> {
             footnotes: Vec::new(),
             span: Span::new(file, 0..text.len()),
         }],
+        ..Default::default()
     };
     let r = resolve(&s, &doc, &mut diags);
     assert!(!diags.has_errors(), "{:?}", diags.items());

@@ -21,6 +21,8 @@ pub struct Settings {
     pub content: ContentSettings,
     /// Fonts configured in book.toml, by role, with absolute paths. Roles left out are discovered by `fonts`.
     pub fonts: BTreeMap<Role, FontSpec>,
+    /// Where each configured font is written in book.toml (for messages about a font that cannot be used).
+    pub font_at: BTreeMap<Role, Span>,
     pub output: OutputSettings,
     pub pdf: PdfSettings,
     /// Seconds since the Unix epoch for every date written into outputs (`SOURCE_DATE_EPOCH`, else
@@ -210,7 +212,8 @@ pub fn load(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Opti
         let text = match crate::files::read_text(&path) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(e.into_diagnostic(Path::new("book.toml")));
+                let d = e.report(Path::new("book.toml"), &mut diags.sources);
+                diags.push(d);
                 return None;
             }
         };
@@ -313,9 +316,14 @@ fn resolve(
 
     let c = raw.content;
     let content = ContentSettings {
-        chapters: c
-            .chapters
-            .map(|v| v.into_iter().map(|s| (s, None)).collect()),
+        chapters: c.chapters.map(|v| {
+            v.into_iter()
+                .map(|s| {
+                    let span = toml_file.map(|f| Span::new(f, s.span()));
+                    (s.into_inner(), span)
+                })
+                .collect()
+        }),
         bibliography: c
             .bibliography
             .into_vec()
@@ -354,8 +362,12 @@ fn resolve(
     };
 
     let mut fonts = BTreeMap::new();
+    let mut font_at = BTreeMap::new();
     for (role, spec) in raw.fonts.into_roles() {
-        let (path, index) = spec.into_parts();
+        if let Some(f) = toml_file {
+            font_at.insert(role, Span::new(f, spec.span()));
+        }
+        let (path, index) = spec.into_inner().into_parts();
         let p = PathBuf::from(&path);
         let abs = if p.is_absolute() { p } else { root.join(p) };
         fonts.insert(role, FontSpec { path: abs, index });
@@ -420,6 +432,7 @@ fn resolve(
         book,
         content,
         fonts,
+        font_at,
         output: OutputSettings { dir: out_dir, name },
         pdf,
         timestamp,

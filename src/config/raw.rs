@@ -3,6 +3,7 @@
 
 use crate::fonts::Role;
 use serde::Deserialize;
+use toml::Spanned;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,7 +39,8 @@ pub struct RawMeta {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawContent {
-    pub chapters: Option<Vec<String>>,
+    /// Each with its place in book.toml, for messages about a chapter that is missing or listed twice.
+    pub chapters: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub bibliography: OneOrMany,
     pub citation_style: Option<String>,
@@ -69,16 +71,17 @@ impl OneOrMany {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawFonts {
-    pub serif: Option<RawFont>,
-    pub serif_bold: Option<RawFont>,
-    pub sans: Option<RawFont>,
-    pub sans_bold: Option<RawFont>,
-    pub kai: Option<RawFont>,
-    pub mono: Option<RawFont>,
+    pub serif: Option<Spanned<RawFont>>,
+    pub serif_bold: Option<Spanned<RawFont>>,
+    pub sans: Option<Spanned<RawFont>>,
+    pub sans_bold: Option<Spanned<RawFont>>,
+    pub kai: Option<Spanned<RawFont>>,
+    pub mono: Option<Spanned<RawFont>>,
 }
 
 impl RawFonts {
-    pub fn into_roles(self) -> Vec<(Role, RawFont)> {
+    /// Each configured role with its value and where that value is written.
+    pub fn into_roles(self) -> Vec<(Role, Spanned<RawFont>)> {
         [
             (Role::Serif, self.serif),
             (Role::SerifBold, self.serif_bold),
@@ -93,20 +96,58 @@ impl RawFonts {
     }
 }
 
-/// `"fonts/x.otf"` or `{ path = "x.ttc", index = 2 }`.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// `"fonts/x.otf"` or `{ path = "x.ttc", index = 2 }`. Deserialized by hand: an untagged enum would
+/// answer any mistake with "data did not match any variant".
+#[derive(Debug)]
 pub enum RawFont {
     Path(String),
     Face(RawFace),
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct RawFace {
     pub path: String,
-    #[serde(default)]
     pub index: u32,
+}
+
+impl<'de> Deserialize<'de> for RawFont {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawFont;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a font file path (\"fonts/x.otf\") or { path = \"fonts/x.ttc\", index = 0 }",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawFont, E> {
+                Ok(RawFont::Path(v.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawFont, A::Error> {
+                use serde::de::Error;
+                let (mut path, mut index) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "path" if path.is_none() => path = Some(map.next_value::<String>()?),
+                        "index" if index.is_none() => index = Some(map.next_value::<u32>()?),
+                        "path" | "index" => return Err(A::Error::duplicate_field("path or index")),
+                        other => return Err(A::Error::unknown_field(other, &["path", "index"])),
+                    }
+                }
+                Ok(RawFont::Face(RawFace {
+                    path: path.ok_or_else(|| A::Error::missing_field("path"))?,
+                    index: index.unwrap_or(0),
+                }))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 impl RawFont {

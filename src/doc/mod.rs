@@ -14,12 +14,17 @@ mod walk;
 pub use walk::{TextStyle, chars_by_style, plain_text};
 
 use crate::diag::Span;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The whole book's content, in reading order. Settings (title, fonts, paper) live in `config::Settings`.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     pub chapters: Vec<Chapter>,
+    /// Every image the chapters use, checked by `load` (scaled when too large), by [`Image::path`].
+    /// Writers embed these bytes; an image missing here was refused with an error.
+    pub images: BTreeMap<PathBuf, Arc<crate::images::Picture>>,
 }
 
 /// Where a chapter stands in the book.

@@ -1,9 +1,12 @@
-//! Binary files that go into the EPUB beside the XHTML: images (read through `files`), the cover,
-//! the font subsets. Each gets a manifest id, a path under `OEBPS/` and a media type.
+//! Binary files that go into the EPUB beside the XHTML: images (as checked by `load`, see
+//! [`crate::images`]), the cover, the font subsets. Each gets a manifest id, a path under `OEBPS/` and a
+//! media type.
 
 use crate::diag::{Diagnostic, Span};
+use crate::images::{Format, Picture};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct Asset {
@@ -24,6 +27,8 @@ pub struct Assets {
     /// Source path → href (None when it could not be used: already warned).
     by_path: BTreeMap<PathBuf, Option<String>>,
     hrefs: BTreeSet<String>,
+    /// The images `load` checked, by path relative to the book root.
+    pictures: BTreeMap<PathBuf, Arc<Picture>>,
     pub items: Vec<Asset>,
 }
 
@@ -66,6 +71,12 @@ impl Assets {
         }
     }
 
+    /// Use the images `load` already checked (and scaled) instead of reading them again.
+    pub fn with_pictures(mut self, pictures: &BTreeMap<PathBuf, Arc<Picture>>) -> Self {
+        self.pictures = pictures.clone();
+        self
+    }
+
     /// Add a file under a unique href built from `dir` and `stem`; returns the href.
     pub fn add(
         &mut self,
@@ -105,9 +116,9 @@ impl Assets {
         href
     }
 
-    /// The href of the image at `path` (relative to the book root), reading and adding it on first
-    /// use. WebP (not an EPUB 3.2 core type) is converted to PNG. `None`, with a warning, when the
-    /// image cannot be read or is of no usable type.
+    /// The href of the image at `path` (relative to the book root), adding it on first use: the
+    /// checked picture from `load`, else the file read and checked here. WebP (not an EPUB 3.2 core
+    /// type) is converted to PNG. `None`, with a warning, when the image cannot be used.
     pub fn image(
         &mut self,
         path: &Path,
@@ -128,38 +139,38 @@ impl Assets {
         diags: &mut Vec<Diagnostic>,
         span: &Span,
     ) -> Option<String> {
-        let data = match crate::files::read_bytes(&self.root.join(path)) {
-            Ok(d) => d,
-            Err(e) => {
-                diags.push(Diagnostic::warning(format!("image left out: {e}")).at(span.clone()));
-                return None;
-            }
+        let picture = match self.pictures.get(path) {
+            Some(p) => Arc::clone(p),
+            None => match crate::images::read(&self.root.join(path)) {
+                Ok(p) => Arc::new(p),
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::warning(format!("image {} left out: it {e}", path.display()))
+                            .at(span.clone()),
+                    );
+                    return None;
+                }
+            },
         };
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Some(t) = image_type(&data, path) {
-            return Some(self.add("images", &stem, t, data, None));
-        }
-        let converted = image::load_from_memory(&data).ok().and_then(|img| {
-            let mut png = Vec::new();
-            img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-                .ok()
-                .map(|_| png)
-        });
-        match converted {
-            Some(png) => Some(self.add("images", &stem, "image/png", png, None)),
-            None => {
-                diags.push(
-                    Diagnostic::warning(format!(
-                        "image {} left out: not a PNG, JPEG, GIF, SVG or WebP file",
-                        path.display()
-                    ))
-                    .at(span.clone()),
-                );
-                None
+        let (media_type, data) = match picture.format {
+            Format::Png | Format::Jpeg | Format::Gif => {
+                (picture.format.media_type(), picture.data.clone())
             }
-        }
+            Format::WebP => match crate::images::to_png(&picture) {
+                Ok(png) => ("image/png", png),
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::warning(format!("image {} left out: it {e}", path.display()))
+                            .at(span.clone()),
+                    );
+                    return None;
+                }
+            },
+        };
+        Some(self.add("images", &stem, media_type, data, None))
     }
 }

@@ -106,7 +106,7 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
     let lang = meta.language.as_str();
     let labels = Labels::new(meta.is_chinese());
     let book = Book::new(input.doc, input.refs);
-    let mut assets = assets::Assets::new(&s.root);
+    let mut assets = assets::Assets::new(&s.root).with_pictures(&input.doc.images);
     let mut diags = Vec::new();
     let mut extra: BTreeMap<TextStyle, BTreeSet<char>> = BTreeMap::new();
     let mut add = |style: TextStyle, t: &str| extra.entry(style).or_default().extend(t.chars());
@@ -334,4 +334,31 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
     ));
     files.append(&mut content);
     Ok((package::zip(&files)?, diags))
+}
+
+/// Every chapter's XHTML document as [`write`] renders it, plus the references document when the book
+/// cites anything: `(file name, xhtml)` in reading order, and the writer's warnings. Nothing is
+/// packaged and no font is subset, so tests and the fuzz suite can check the markup of many books fast.
+pub fn xhtml_documents(input: &EpubInput) -> (Vec<(String, String)>, Vec<Diagnostic>) {
+    let meta = &input.settings.book;
+    let lang = meta.language.as_str();
+    let labels = Labels::new(meta.is_chinese());
+    let book = Book::new(input.doc, input.refs);
+    let mut assets = assets::Assets::new(&input.settings.root).with_pictures(&input.doc.images);
+    let mut diags = Vec::new();
+    let mut docs = Vec::new();
+    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for m in [Matter::Front, Matter::Body, Matter::Back] {
+        for ch in input.doc.chapters.iter().filter(|c| c.matter == m) {
+            let mut ctx = ChapterCtx::new(&book, ch, &mut assets, &mut diags);
+            let xhtml = pages::chapter(&mut ctx, lang, &labels);
+            ids.insert(ch.id.clone(), ctx.ids().clone());
+            docs.push((chapter_file(&ch.id), xhtml));
+        }
+    }
+    if book.references_file.is_some() {
+        let xhtml = pages::references(input.refs, &book.files, &ids, lang, &labels);
+        docs.push((REFERENCES_FILE.to_string(), xhtml));
+    }
+    (docs, diags)
 }

@@ -51,6 +51,7 @@ fn render(blocks: Vec<Block>, refs: &Resolved) -> (String, Vec<crate::diag::Diag
     };
     let doc = Document {
         chapters: vec![chapter(blocks, vec![]), other],
+        ..Default::default()
     };
     let book = Book::new(&doc, refs);
     let mut assets = Assets::new(std::path::Path::new("/nonexistent"));
@@ -260,7 +261,10 @@ fn footnotes_are_prefixed_and_restart_per_chapter() {
         }],
     );
     ch.id = "ch05".into();
-    let doc = Document { chapters: vec![ch] };
+    let doc = Document {
+        chapters: vec![ch],
+        ..Default::default()
+    };
     let refs = Resolved::default();
     let book = Book::new(&doc, &refs);
     let mut assets = Assets::new(std::path::Path::new("/nonexistent"));

@@ -124,6 +124,13 @@ pub enum FontError {
     NoCjkFont { role: Role },
     #[error("cannot subset font {family}: {message}")]
     Subset { family: String, message: String },
+    /// A font set in book.toml for `role` cannot be used (the cause is `source`).
+    #[error("[fonts] {role}: {source}")]
+    Configured {
+        role: Role,
+        #[source]
+        source: Box<FontError>,
+    },
 }
 
 /// The font role each text style is set in (typography.md §6).

@@ -55,8 +55,8 @@ impl FontSet {
     /// not exist). Roles not configured are looked up in `book_fonts_dir`; only when neither
     /// gives a serif or sans face are the system font folders searched (so a book that ships its
     /// fonts builds identically everywhere); a role found nowhere uses its [`Role::fallbacks`]. Fails with
-    /// [`FontError::NoCjkFont`] when no serif or sans face at all is found, and with the load
-    /// error of a configured font that cannot be used.
+    /// [`FontError::NoCjkFont`] when no serif or sans face at all is found, and with
+    /// [`FontError::Configured`] (the role and the load error) for a configured font that cannot be used.
     pub fn resolve(
         configured: &BTreeMap<Role, FontSpec>,
         book_fonts_dir: &Path,
@@ -76,7 +76,11 @@ impl FontSet {
 
         for role in Role::ALL {
             if let Some(spec) = configured.get(&role) {
-                by_role[slot(role)] = Some(loader.load(spec)?);
+                let id = loader.load(spec).map_err(|e| FontError::Configured {
+                    role,
+                    source: Box::new(e),
+                })?;
+                by_role[slot(role)] = Some(id);
             }
         }
         let book = if book_fonts_dir.is_dir() {

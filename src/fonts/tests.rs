@@ -307,10 +307,13 @@ fn resolve_config_wins_and_faces_are_shared() {
     assert_eq!(kai.how, PickedHow::Configured);
     // A configured font that cannot be loaded is an error, not a silent fallback.
     configured.insert(Role::Mono, spec("missing.otf"));
-    assert!(matches!(
-        FontSet::resolve_in(&configured, &repo_fonts(), &[]),
-        Err(FontError::Io { .. })
-    ));
+    match FontSet::resolve_in(&configured, &repo_fonts(), &[]) {
+        Err(FontError::Configured {
+            role: Role::Mono,
+            source,
+        }) => assert!(matches!(*source, FontError::Io { .. })),
+        other => panic!("expected the mono role's Io error, got {other:?}"),
+    }
 }
 
 #[test]

@@ -116,6 +116,8 @@ pub struct Builder<'a> {
     /// The title of the image just closed: the caption if the image turns out to be a figure.
     pending_caption: Option<Vec<Inline>>,
     warned_depth: bool,
+    /// Where an HTML block just started: its first line is reported when its text arrives.
+    html_block: Option<Range<usize>>,
     /// Open frames per [`Nest`] kind: block containers, inline markup, skipped HTML.
     depth: [usize; 3],
     lint: bool,
@@ -190,6 +192,7 @@ pub fn parse(body: &str, base: usize, file: FileId, lint: bool) -> Parsed {
         tight: Vec::new(),
         pending_caption: None,
         warned_depth: false,
+        html_block: None,
         depth: [0; 3],
         lint,
     };
@@ -274,6 +277,13 @@ impl Builder<'_> {
     }
 
     fn event(&mut self, event: Event, range: Range<usize>) {
+        // The block's indentation may come first, as HTML of its own.
+        if let Event::Html(html) = &event
+            && !html.trim().is_empty()
+            && let Some(at) = self.html_block.take()
+        {
+            self.html_block_dropped(html, at);
+        }
         if self.skipping() && !matches!(event, Event::Start(_) | Event::End(_)) {
             return;
         }
@@ -362,6 +372,22 @@ impl Builder<'_> {
         );
     }
 
+    /// An HTML block is left out whole, its text too: say so (comments aside), quoting its first line.
+    fn html_block_dropped(&mut self, html: &str, at: Range<usize>) {
+        let first = html.trim_start().lines().next().unwrap_or("");
+        if first.starts_with("<!--") {
+            return;
+        }
+        let shown: String = first.chars().take(40).collect();
+        self.diags.push(
+            Diagnostic::warning(format!(
+                "raw HTML is not supported and was dropped: {shown}"
+            ))
+            .at(self.span(at.start..at.start + first.len()))
+            .hint("the whole HTML block is left out, its text too; write it in Markdown instead"),
+        );
+    }
+
     fn start(&mut self, tag: Tag, range: Range<usize>) {
         let s = range.start;
         let kind = match tag {
@@ -439,7 +465,10 @@ impl Builder<'_> {
             Tag::FootnoteDefinition(label) => FrameKind::Footnote {
                 label: label.to_string(),
             },
-            Tag::HtmlBlock => FrameKind::Skip,
+            Tag::HtmlBlock => {
+                self.html_block = Some(range.clone());
+                FrameKind::Skip
+            }
             Tag::DefinitionList
             | Tag::DefinitionListTitle
             | Tag::DefinitionListDefinition

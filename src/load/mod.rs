@@ -4,7 +4,8 @@
 //! Output: the [`Document`] IR with normalised text and source spans; problems go to [`Diagnostics`].
 //! Sub-steps: chapter discovery and order (here), front matter ([`frontmatter`]), Markdown events → IR
 //! ([`markdown`], with citations from [`cite`] and Chinese normalisation from [`normalize`]), then book-wide
-//! passes here: unique heading ids, links between chapters, images checked to lie inside the book.
+//! passes here: unique heading ids, links between chapters, images checked to lie inside the book, then
+//! each image checked once by [`crate::images`] (readable, a supported format, scaled when too large).
 
 mod chars;
 mod cite;
@@ -20,6 +21,7 @@ use crate::diag::{Diagnostic, Diagnostics, FileId, SourceFile, Span};
 use crate::doc::{Block, Chapter, Document, Inline, LinkTarget, PaperInfo, plain_text};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Load every chapter of the book. Chapters that cannot be read or parsed are reported and left out.
 /// With `lint`, Chinese typography lints are reported too (`folio check`).
@@ -39,10 +41,51 @@ pub fn load(settings: &Settings, diags: &mut Diagnostics, lint: bool) -> Documen
                 .hint("add content/01-first-chapter.md, or list files in [content] chapters"),
         );
     }
-    let mut doc = Document { chapters };
+    let mut doc = Document {
+        chapters,
+        ..Default::default()
+    };
     assign_heading_ids(&mut doc);
-    resolve_links(&mut doc, settings, diags);
+    let images = resolve_links(&mut doc, settings, diags);
+    doc.images = check_images(&settings.root, images, diags);
     doc
+}
+
+/// Check each image once, at its first reference: unusable ones are errors there, scaled ones warnings.
+fn check_images(
+    root: &Path,
+    images: BTreeMap<PathBuf, (String, Span)>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<PathBuf, Arc<crate::images::Picture>> {
+    let mut out = BTreeMap::new();
+    for (rel, (shown, span)) in images {
+        match crate::images::read(&root.join(&rel)) {
+            Ok(p) => {
+                if let Some((w, h)) = p.scaled_from {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "image '{shown}' is {w}×{h} px; the EPUB and the PDF use a copy scaled to {}×{} px",
+                            p.width, p.height
+                        ))
+                        .at(span)
+                        .hint(format!(
+                            "scale it yourself to at most {} px on the longest side to choose how it looks",
+                            crate::images::MAX_SIDE
+                        )),
+                    );
+                }
+                out.insert(rel, Arc::new(p));
+            }
+            Err(e) => {
+                let mut d = Diagnostic::error(format!("image '{shown}' {e}")).at(span);
+                if let Some(h) = e.hint() {
+                    d = d.hint(h);
+                }
+                diags.push(d);
+            }
+        }
+    }
+    out
 }
 
 /// The chapter files in reading order (paths relative to the book root).
@@ -169,12 +212,35 @@ fn load_chapter(
     let text = match crate::files::read_text(&settings.root.join(rel)) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(e.into_diagnostic(rel));
+            let d = e.report(rel, &mut diags.sources);
+            diags.push(d);
             return None;
         }
     };
-    let text = strip_forbidden(text, rel, diags);
+    let (text, removed) = strip_forbidden(text);
     let file = diags.sources.add(SourceFile::new(rel, text));
+    if let Some((at, c, more)) = removed {
+        let next = diags.sources.get(file).text[at..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
+        let mut d = Diagnostic::warning(format!(
+            "control character U+{:04X} removed (XML forbids it)",
+            c as u32
+        ))
+        .at(Span::new(file, at..at + next));
+        if more > 0 {
+            let (s, were) = if more == 1 {
+                ("", "was")
+            } else {
+                ("s", "were")
+            };
+            d = d.hint(format!(
+                "{more} more control character{s} in this file {were} removed too"
+            ));
+        }
+        diags.push(d);
+    }
     let text = diags.sources.get(file).text.clone();
     let split = match frontmatter::split(&text, file) {
         Ok(s) => s,
@@ -231,26 +297,16 @@ fn load_chapter(
     })
 }
 
-/// Characters XML forbids (control characters) are reported once per file and removed.
-fn strip_forbidden(text: String, rel: &Path, diags: &mut Diagnostics) -> String {
-    let Some(at) = text.find(|c: char| is_xml_forbidden(c) && c != '\t') else {
-        return text;
+/// Characters XML forbids (control characters, tabs aside) removed: the text, and the first one (its
+/// byte offset, which is also its place in the cleaned text), with how many more there were.
+fn strip_forbidden(text: String) -> (String, Option<(usize, char, usize)>) {
+    let forbidden = |c: char| is_xml_forbidden(c) && c != '\t';
+    let Some((at, c)) = text.char_indices().find(|&(_, c)| forbidden(c)) else {
+        return (text, None);
     };
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    let c = text[at..].chars().next().unwrap_or('\0');
-    diags.push(
-        Diagnostic::warning(format!(
-            "{}:{line}:{col}: control character U+{:04X} removed (XML forbids it)",
-            rel.display(),
-            c as u32
-        ))
-        .in_file(rel),
-    );
-    text.chars()
-        .filter(|&c| !is_xml_forbidden(c) || c == '\t')
-        .collect()
+    let more = text.chars().filter(|&c| forbidden(c)).count() - 1;
+    let clean = text.chars().filter(|&c| !forbidden(c)).collect();
+    (clean, Some((at, c, more)))
 }
 
 /// A readable id for a heading: letters (Han included) and digits kept, the rest as `-`, never empty,
@@ -294,8 +350,13 @@ fn assign_heading_ids(doc: &mut Document) {
     }
 }
 
-/// Turn relative links into chapter links, check images, refuse paths that leave the book.
-fn resolve_links(doc: &mut Document, settings: &Settings, diags: &mut Diagnostics) {
+/// Turn relative links into chapter links, check images, refuse paths that leave the book. Returns the
+/// images that exist inside the book (path → as written and the first place it is used).
+fn resolve_links(
+    doc: &mut Document,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) -> BTreeMap<PathBuf, (String, Span)> {
     let by_source: BTreeMap<PathBuf, String> = doc
         .chapters
         .iter()
@@ -311,10 +372,11 @@ fn resolve_links(doc: &mut Document, settings: &Settings, diags: &mut Diagnostic
             }
         }
     }
-    let ctx = LinkCtx {
+    let mut ctx = LinkCtx {
         by_source,
         anchors,
         root: &settings.root,
+        images: BTreeMap::new(),
     };
     for ch in &mut doc.chapters {
         let dir = ch.source.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -326,12 +388,15 @@ fn resolve_links(doc: &mut Document, settings: &Settings, diags: &mut Diagnostic
         }
         diags.extend(out);
     }
+    ctx.images
 }
 
 struct LinkCtx<'a> {
     by_source: BTreeMap<PathBuf, String>,
     anchors: BTreeMap<(String, String), String>,
     root: &'a Path,
+    /// Images found inside the book: path → (as written, first use).
+    images: BTreeMap<PathBuf, (String, Span)>,
 }
 
 fn is_external(dest: &str) -> bool {
@@ -343,7 +408,7 @@ fn is_external(dest: &str) -> bool {
 }
 
 impl LinkCtx<'_> {
-    fn fix(&self, inline: &mut Inline, dir: &Path, this: &str, diags: &mut Vec<Diagnostic>) {
+    fn fix(&mut self, inline: &mut Inline, dir: &Path, this: &str, diags: &mut Vec<Diagnostic>) {
         match inline {
             Inline::Link { target, span, .. } => {
                 let LinkTarget::External(dest) = target else {
@@ -411,7 +476,7 @@ impl LinkCtx<'_> {
         }
     }
 
-    fn fix_image(&self, img: &mut crate::doc::Image, dir: &Path, diags: &mut Vec<Diagnostic>) {
+    fn fix_image(&mut self, img: &mut crate::doc::Image, dir: &Path, diags: &mut Vec<Diagnostic>) {
         let raw = img.path.clone();
         if is_external(&raw.to_string_lossy()) {
             diags.push(
@@ -438,6 +503,10 @@ impl LinkCtx<'_> {
                 Diagnostic::error(format!("image '{}' not found", raw.display()))
                     .at(img.span.clone()),
             );
+        } else {
+            self.images
+                .entry(rel.clone())
+                .or_insert_with(|| (raw.display().to_string(), img.span.clone()));
         }
         img.path = rel;
     }

@@ -11,6 +11,7 @@ mod tags;
 
 use crate::config::Settings;
 use crate::fonts::{FaceId, FontSet};
+use crate::images::{Format as ImageFormat, Picture};
 use crate::typeset::page::{self, Item, LinkDest, PagedDocument, Structure};
 use krilla::Document;
 use krilla::SerializeSettings;
@@ -27,7 +28,8 @@ use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Errors of the PDF writer.
 #[derive(Debug, thiserror::Error)]
@@ -50,11 +52,23 @@ fn paint(c: page::Color) -> rgb::Color {
     rgb::Color::new(c.0, c.1, c.2)
 }
 
-/// Writes the PDF.
+/// Writes the PDF, reading and checking each image file it draws (see [`write_with_images`]).
 pub fn write(
     settings: &Settings,
     doc: PagedDocument,
     fonts: &FontSet,
+) -> Result<Vec<u8>, PdfError> {
+    write_with_images(settings, doc, fonts, &BTreeMap::new())
+}
+
+/// Writes the PDF. `images`: the pictures `load` checked ([`crate::doc::Document::images`], by path
+/// relative to the book root); they are embedded as they are (scaled copies of huge images included),
+/// and any other image the pages draw is read and checked here.
+pub fn write_with_images(
+    settings: &Settings,
+    doc: PagedDocument,
+    fonts: &FontSet,
+    images: &BTreeMap<PathBuf, Arc<Picture>>,
 ) -> Result<Vec<u8>, PdfError> {
     let mut pdf = Document::new_with(SerializeSettings {
         enable_tagging: true,
@@ -81,7 +95,8 @@ pub fn write(
         }
         let mut kp = pdf.start_page_with(ps);
         let mut surface = kp.surface();
-        let drawn = draw_page(&mut surface, &p, &kfonts, fonts, &mut tags);
+        let image = |path: &Path| load_image(path, settings, images);
+        let drawn = draw_page(&mut surface, &p, &kfonts, fonts, &image, &mut tags);
         surface.finish();
         drawn?;
         for it in &p.items {
@@ -153,6 +168,7 @@ fn draw_page(
     page: &page::Page,
     kfonts: &BTreeMap<FaceId, Font>,
     fonts: &FontSet,
+    image: &dyn Fn(&Path) -> Result<krilla::image::Image, PdfError>,
     tags: &mut tags::Tags,
 ) -> Result<(), PdfError> {
     let layout = || ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout));
@@ -175,7 +191,7 @@ fn draw_page(
                 surface.end_tagged();
             }
             Item::Image { rect, path, alt } => {
-                let img = load_image(path)?;
+                let img = image(path)?;
                 if let Some(size) = Size::from_wh(rect.width, rect.height) {
                     let id = surface.start_tagged(ContentTag::Other);
                     surface.push_transform(&Transform::from_translate(rect.x, rect.y));
@@ -305,22 +321,31 @@ fn draw_fill(surface: &mut Surface, rect: page::Rect, color: page::Color) {
     }
 }
 
-fn load_image(path: &std::path::Path) -> Result<krilla::image::Image, PdfError> {
+/// The image at `path` (absolute, as the typesetter placed it): the checked picture when there is one,
+/// else the file read and checked now; decoded by krilla by its real format, not its name.
+fn load_image(
+    path: &Path,
+    settings: &Settings,
+    images: &BTreeMap<PathBuf, Arc<Picture>>,
+) -> Result<krilla::image::Image, PdfError> {
     let err = |message: String| PdfError::Image {
         path: path.to_path_buf(),
         message,
     };
-    let bytes = crate::files::read_bytes(path).map_err(|e| err(format!("{e:?}")))?;
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let data = bytes.into();
-    match ext.as_str() {
-        "jpg" | "jpeg" => krilla::image::Image::from_jpeg(data, true),
-        "webp" => krilla::image::Image::from_webp(data, true),
-        "gif" => krilla::image::Image::from_gif(data, true),
-        _ => krilla::image::Image::from_png(data, true),
+    let checked = path
+        .strip_prefix(&settings.root)
+        .ok()
+        .and_then(|rel| images.get(rel));
+    let picture = match checked {
+        Some(p) => Arc::clone(p),
+        None => Arc::new(crate::images::read(path).map_err(|e| err(format!("it {e}")))?),
+    };
+    let data = picture.data.clone().into();
+    match picture.format {
+        ImageFormat::Png => krilla::image::Image::from_png(data, true),
+        ImageFormat::Jpeg => krilla::image::Image::from_jpeg(data, true),
+        ImageFormat::Gif => krilla::image::Image::from_gif(data, true),
+        ImageFormat::WebP => krilla::image::Image::from_webp(data, true),
     }
     .map_err(err)
 }

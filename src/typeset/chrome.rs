@@ -9,9 +9,10 @@
 
 use super::Ctx;
 use super::flow::{Geometry, Numbering, PageDraft};
-use super::page::{Color, Item, Page, Point};
+use super::page::{Color, Item, Page, Point, TextRun};
 use super::paragraph::{run_width, text_run};
-use crate::fonts::Role;
+use crate::fonts::{FaceId, Role};
+use std::collections::HashMap;
 
 /// Size of running heads and folios: 小五.
 pub const CHROME_SIZE: f32 = 9.0;
@@ -92,6 +93,7 @@ pub fn finish(
 ) -> Vec<Page> {
     let face = ctx.fonts.face_id(Role::Serif);
     let book_title = ctx.settings.book.title.clone();
+    let mut heads: HashMap<String, TextRun> = HashMap::new();
     drafts
         .into_iter()
         .zip(labels)
@@ -105,36 +107,18 @@ pub fn finish(
             let left = geo.left(i);
             let recto = i % 2 == 0;
             if let Some(ch) = &d.head {
-                let mut head = if recto {
-                    ch.clone()
-                } else {
-                    book_title.clone()
-                };
+                let head = if recto { ch } else { &book_title };
                 let rule_y = geo.top - ctx.pitch * 0.45;
-                let mut r = text_run(
-                    ctx,
-                    face,
-                    &head,
-                    CHROME_SIZE,
-                    Point::default(),
-                    Color::BLACK,
-                );
-                // A head wider than the measure is shortened with an ellipsis.
-                while run_width(&r) > geo.measure * 0.8 && head.chars().count() > 2 {
-                    head.pop();
-                    head = head
-                        .trim_end_matches(['…', ' ', ':', '：', ','])
-                        .to_string();
-                    let short = format!("{head}…");
-                    r = text_run(
-                        ctx,
-                        face,
-                        &short,
-                        CHROME_SIZE,
-                        Point::default(),
-                        Color::BLACK,
-                    );
-                }
+                // Shaped once per distinct head: a long title would otherwise be shaped again on
+                // each of its pages.
+                let mut r = match heads.get(head) {
+                    Some(r) => r.clone(),
+                    None => {
+                        let r = head_run(ctx, face, head, geo.measure * 0.8);
+                        heads.insert(head.clone(), r.clone());
+                        r
+                    }
+                };
                 let w = run_width(&r);
                 r.origin = Point {
                     x: left + ((geo.measure - w) / 2.0).max(0.0),
@@ -170,6 +154,47 @@ pub fn finish(
             page
         })
         .collect()
+}
+
+/// A running head no wider than `limit`, shortened with an ellipsis when it is wider: first cut where
+/// the shaped run crosses the limit (one shaping, not one per character: a 400-character title took
+/// seconds per page), then drop characters while the shortened head is still too wide.
+fn head_run(ctx: &mut Ctx, face: FaceId, head: &str, limit: f32) -> TextRun {
+    let run = |ctx: &mut Ctx, text: &str| {
+        text_run(ctx, face, text, CHROME_SIZE, Point::default(), Color::BLACK)
+    };
+    let mut r = run(ctx, head);
+    let mut head = head.to_string();
+    if run_width(&r) > limit && head.chars().count() > 2 {
+        let mut width = run_width(&run(ctx, "…"));
+        let mut keep = head.len();
+        for g in &r.glyphs {
+            if width + g.x_advance > limit {
+                keep = keep.min(g.text.start);
+                break;
+            }
+            width += g.x_advance;
+        }
+        let mut keep = keep.max(head.chars().take(2).map(char::len_utf8).sum());
+        while !head.is_char_boundary(keep) {
+            keep -= 1;
+        }
+        if keep < head.len() {
+            head.truncate(keep);
+            head = head
+                .trim_end_matches(['…', ' ', ':', '：', ','])
+                .to_string();
+            r = run(ctx, &format!("{head}…"));
+        }
+    }
+    while run_width(&r) > limit && head.chars().count() > 2 {
+        head.pop();
+        head = head
+            .trim_end_matches(['…', ' ', ':', '：', ','])
+            .to_string();
+        r = run(ctx, &format!("{head}…"));
+    }
+    r
 }
 
 #[cfg(test)]

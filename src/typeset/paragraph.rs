@@ -557,7 +557,8 @@ pub fn text_run(
     let out = glyphs
         .iter()
         .map(|g| {
-            let k = starts.iter().position(|&s| s == g.cluster).unwrap_or(0);
+            // `starts` is sorted: a binary search keeps long runs (a 4000-character title) linear-ish.
+            let k = starts.binary_search(&g.cluster).unwrap_or(0);
             let end = starts.get(k + 1).copied().unwrap_or(text.len());
             Glyph {
                 id: g.id,

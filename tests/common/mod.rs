@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: building fixture books and running the external judges.
 #![allow(dead_code)]
 
+pub mod xml;
+
 use folio::diag::Diagnostics;
 use folio::typeset::page::{Item, PagedDocument};
 use folio::{BuildRequest, Format};
