@@ -137,7 +137,7 @@ fn folio(args: &[&str], dir: &Path) -> (i32, String) {
 }
 
 /// What the EPUB holds: each XHTML document must be well-formed, free of control characters and
-/// of `<script>`; each image is listed with its size.
+/// of `<script>`; each image (the cover too) is listed with its size.
 fn describe_epub(bytes: &[u8]) -> Result<String, String> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let (mut xhtml, mut images) = (0, Vec::new());
@@ -159,7 +159,7 @@ fn describe_epub(bytes: &[u8]) -> Result<String, String> {
                 return Err(format!("{name}: a <script> element"));
             }
             xhtml += 1;
-        } else if name.starts_with("OEBPS/images/") && !name.contains("/cover.") {
+        } else if name.starts_with("OEBPS/images/") {
             let (w, h) = image::ImageReader::new(std::io::Cursor::new(&data))
                 .with_guessed_format()
                 .map_err(|e| e.to_string())?
@@ -327,6 +327,9 @@ cases! {
     image_misnamed => "image-misnamed",
     huge_image_is_scaled => "image-huge",
     images_outside_the_book => "image-outside-book",
+    cover_missing => "cover-missing",
+    huge_cover_is_scaled => "cover-huge",
+    cover_in_a_format_epub_covers_cannot_have => "cover-gif",
     links_outside_the_book => "link-outside-book",
     font_missing => "font-missing",
     font_file_that_is_not_a_font => "font-not-a-font",
