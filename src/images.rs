@@ -132,8 +132,11 @@ pub enum ImageError {
     NotAnImage,
     #[error("is {0}; folio supports PNG, JPEG, GIF and WebP images")]
     Unsupported(&'static str),
-    #[error("holds {actual} data but its name ends in .{ext}")]
-    Misnamed { actual: Format, ext: String },
+    #[error("holds {actual} data but its name {}", match ext {
+        Some(e) => format!("ends in .{e}"),
+        None => format!("has no .{} extension", actual.extension()),
+    })]
+    Misnamed { actual: Format, ext: Option<String> },
     #[error("is a damaged {format} file ({message})")]
     Damaged { format: Format, message: String },
     #[error(
@@ -198,10 +201,7 @@ pub fn check(bytes: Vec<u8>, name: &Path) -> Result<Picture, ImageError> {
         _ => {
             return Err(ImageError::Misnamed {
                 actual: format,
-                ext: name
-                    .extension()
-                    .map(|e| e.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
+                ext: name.extension().map(|e| e.to_string_lossy().into_owned()),
             });
         }
     }
@@ -598,8 +598,14 @@ mod tests {
             check(png(2, 2), Path::new("a.jpg")),
             Err(ImageError::Misnamed {
                 actual: Format::Png,
-                ext: "jpg".into()
+                ext: Some("jpg".into())
             })
+        );
+        assert_eq!(
+            check(png(2, 2), Path::new("images/figure"))
+                .unwrap_err()
+                .to_string(),
+            "holds PNG data but its name has no .png extension"
         );
     }
 

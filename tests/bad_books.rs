@@ -1,7 +1,7 @@
 //! The bad-book corpus: each folder of `tests/bad_books/` is a tiny book with one problem (or none,
 //! for inputs that must simply work), and `expected.txt` beside it is the exact outcome of
 //! `folio check` and `folio build`: exit codes, every message as printed (no colour), what happened to
-//! an earlier output, and what the EPUB holds. `FOLIO_ACCEPT=1 cargo test --test bad_books` rewrites
+//! an earlier output, and what the EPUB and the PDF hold. `FOLIO_ACCEPT=1 cargo test --test bad_books` rewrites
 //! the snapshots; review the diff. tests/bad_books/README.md says how to add a case.
 
 mod common;
@@ -137,7 +137,7 @@ fn folio(args: &[&str], dir: &Path) -> (i32, String) {
 }
 
 /// What the EPUB holds: each XHTML document must be well-formed, free of control characters and
-/// of `<script>`; each image is listed with its size.
+/// of `<script>`; each image (the cover too) is listed with its size.
 fn describe_epub(bytes: &[u8]) -> Result<String, String> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let (mut xhtml, mut images) = (0, Vec::new());
@@ -159,7 +159,7 @@ fn describe_epub(bytes: &[u8]) -> Result<String, String> {
                 return Err(format!("{name}: a <script> element"));
             }
             xhtml += 1;
-        } else if name.starts_with("OEBPS/images/") && !name.contains("/cover.") {
+        } else if name.starts_with("OEBPS/images/") {
             let (w, h) = image::ImageReader::new(std::io::Cursor::new(&data))
                 .with_guessed_format()
                 .map_err(|e| e.to_string())?
@@ -173,6 +173,36 @@ fn describe_epub(bytes: &[u8]) -> Result<String, String> {
         s.push_str(&format!("; images: {}", images.join(", ")));
     }
     Ok(s)
+}
+
+/// The pixel size of each image in a PDF, read from the image dictionaries (krilla writes them
+/// uncompressed): `3000×3000`.
+fn pdf_images(pdf: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(pdf);
+    let number_after = |at: usize, key: &str| -> Option<u32> {
+        let rest = &text[at..];
+        let i = rest.find(key)?;
+        let digits: String = rest[i + key.len()..]
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    let text = text.replace("/Subtype /Image", "/Subtype/Image");
+    text.match_indices("/Subtype/Image")
+        .filter_map(|(i, _)| {
+            // The dictionary around the match: from its `<<` to its `>>`.
+            let start = text[..i].rfind("<<")?;
+            let end = i + text[i..].find(">>")?;
+            let dict = start..end;
+            let w = number_after(dict.start, "/Width")
+                .filter(|_| text[dict.clone()].contains("/Width"))?;
+            let h =
+                number_after(dict.start, "/Height").filter(|_| text[dict].contains("/Height"))?;
+            Some(format!("{w}×{h}"))
+        })
+        .collect()
 }
 
 /// The outcome of checking and building one case, as `expected.txt` records it.
@@ -212,7 +242,12 @@ fn run_case(case: &str) -> String {
                 Err(e) => format!("written, BROKEN: {e}"),
             }
         } else if name.ends_with(".pdf") && bytes.starts_with(b"%PDF-") {
-            "written".to_string()
+            let images = pdf_images(&bytes);
+            if images.is_empty() {
+                "written".to_string()
+            } else {
+                format!("written; images: {}", images.join(", "))
+            }
         } else {
             "UNEXPECTED FILE".to_string()
         };
@@ -292,6 +327,9 @@ cases! {
     image_misnamed => "image-misnamed",
     huge_image_is_scaled => "image-huge",
     images_outside_the_book => "image-outside-book",
+    cover_missing => "cover-missing",
+    huge_cover_is_scaled => "cover-huge",
+    cover_in_a_format_epub_covers_cannot_have => "cover-gif",
     links_outside_the_book => "link-outside-book",
     font_missing => "font-missing",
     font_file_that_is_not_a_font => "font-not-a-font",

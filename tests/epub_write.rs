@@ -71,6 +71,7 @@ fn settings(root: PathBuf) -> Settings {
         },
         fonts: BTreeMap::new(),
         font_at: BTreeMap::new(),
+        cover_at: None,
         output: OutputSettings {
             dir: root.join("out"),
             name: "test".into(),

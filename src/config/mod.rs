@@ -23,6 +23,8 @@ pub struct Settings {
     pub fonts: BTreeMap<Role, FontSpec>,
     /// Where each configured font is written in book.toml (for messages about a font that cannot be used).
     pub font_at: BTreeMap<Role, Span>,
+    /// Where `[book] cover` is written in book.toml.
+    pub cover_at: Option<Span>,
     pub output: OutputSettings,
     pub pdf: PdfSettings,
     /// Seconds since the Unix epoch for every date written into outputs (`SOURCE_DATE_EPOCH`, else
@@ -299,6 +301,11 @@ fn resolve(
             .and_then(parse_date)
             .unwrap_or(FALLBACK_TIMESTAMP),
     };
+    let cover_at = b
+        .cover
+        .as_ref()
+        .zip(toml_file)
+        .map(|(c, f)| Span::new(f, c.span()));
     let book = BookMeta {
         title: b.title.trim().to_string(),
         subtitle: b.subtitle,
@@ -310,7 +317,7 @@ fn resolve(
         description: b.description,
         keywords: b.keywords,
         rights: b.rights,
-        cover: b.cover.map(PathBuf::from),
+        cover: b.cover.as_ref().map(|c| PathBuf::from(c.get_ref())),
     };
     let chinese = book.is_chinese();
 
@@ -433,6 +440,7 @@ fn resolve(
         content,
         fonts,
         font_at,
+        cover_at,
         output: OutputSettings { dir: out_dir, name },
         pdf,
         timestamp,

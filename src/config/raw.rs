@@ -33,7 +33,7 @@ pub struct RawMeta {
     #[serde(default)]
     pub keywords: Vec<String>,
     pub rights: Option<String>,
-    pub cover: Option<String>,
+    pub cover: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

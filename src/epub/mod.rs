@@ -216,8 +216,19 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
     add(TextStyle::Body, &labels_text);
 
     // Cover image: the book's own, or drawn.
-    let cover_href = match &meta.cover {
-        Some(path) => {
+    let checked_cover = meta
+        .cover
+        .as_ref()
+        .and_then(|c| input.doc.images.get(&crate::load::normalize_path(c)));
+    let cover_href = match (&meta.cover, checked_cover) {
+        (Some(_), Some(p)) => assets.add(
+            "images",
+            "cover",
+            p.format.media_type(),
+            p.data.clone(),
+            Some("cover-image"),
+        ),
+        (Some(path), None) => {
             let data = crate::files::read_bytes(&s.root.join(path))?;
             let t = assets::image_type(&data, path)
                 .filter(|t| *t == "image/png" || *t == "image/jpeg")
@@ -226,7 +237,7 @@ pub fn write(input: &EpubInput) -> Result<(Vec<u8>, Vec<Diagnostic>), EpubError>
                 })?;
             assets.add("images", "cover", t, data, Some("cover-image"))
         }
-        None => assets.add(
+        (None, _) => assets.add(
             "images",
             "cover",
             "image/png",

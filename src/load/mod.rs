@@ -48,7 +48,72 @@ pub fn load(settings: &Settings, diags: &mut Diagnostics, lint: bool) -> Documen
     assign_heading_ids(&mut doc);
     let images = resolve_links(&mut doc, settings, diags);
     doc.images = check_images(&settings.root, images, diags);
+    if let Some((path, picture)) = check_cover(settings, diags) {
+        doc.images.insert(path, picture);
+    }
     doc
+}
+
+/// `[book] cover`: inside the book, readable, PNG or JPEG (the EPUB cover types), scaled when huge.
+fn check_cover(
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) -> Option<(PathBuf, Arc<crate::images::Picture>)> {
+    let cover = settings.book.cover.as_ref()?;
+    let shown = cover.display();
+    let at = |d: Diagnostic| match &settings.cover_at {
+        Some(span) => d.at(span.clone()),
+        None => d,
+    };
+    if cover.is_absolute() || !is_inside(cover) {
+        diags.push(
+            at(Diagnostic::error(format!(
+                "cover image '{shown}' points outside the book"
+            )))
+            .hint("keep the cover inside the book folder, e.g. images/cover.jpg"),
+        );
+        return None;
+    }
+    let rel = lexical_normalize(cover);
+    let path = settings.root.join(&rel);
+    if !crate::files::exists(&path) {
+        diags.push(
+            at(Diagnostic::error(format!(
+                "cover image '{shown}' not found"
+            )))
+            .hint("the path is relative to the book folder"),
+        );
+        return None;
+    }
+    let picture = match crate::images::read(&path) {
+        Ok(p) => p,
+        Err(e) => {
+            let mut d = at(Diagnostic::error(format!("cover image '{shown}' {e}")));
+            if let Some(h) = e.hint() {
+                d = d.hint(h);
+            }
+            diags.push(d);
+            return None;
+        }
+    };
+    use crate::images::Format;
+    if !matches!(picture.format, Format::Png | Format::Jpeg) {
+        diags.push(
+            at(Diagnostic::error(format!(
+                "cover image '{shown}' is a {} file; an EPUB cover must be PNG or JPEG",
+                picture.format
+            )))
+            .hint("convert it to JPEG (photos) or PNG"),
+        );
+        return None;
+    }
+    if let Some((w, h)) = picture.scaled_from {
+        diags.push(at(Diagnostic::warning(format!(
+            "cover image '{shown}' is {w}×{h} px; the EPUB uses a copy scaled to {}×{} px",
+            picture.width, picture.height
+        ))));
+    }
+    Some((rel, Arc::new(picture)))
 }
 
 /// Check each image once, at its first reference: unusable ones are errors there, scaled ones warnings.
@@ -153,6 +218,12 @@ fn is_inside(p: &Path) -> bool {
         }
     }
     true
+}
+
+/// A path relative to the book as the load stage keys it (`./images/../images/a.png` → `images/a.png`),
+/// for writers looking up [`Document::images`].
+pub fn normalize_path(p: &Path) -> PathBuf {
+    lexical_normalize(p)
 }
 
 /// `a/b/../c` → `a/c` without touching the file system.
