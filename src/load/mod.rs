@@ -96,8 +96,10 @@ fn check_cover(
             return None;
         }
     };
-    use crate::images::Format;
-    if !matches!(picture.format, Format::Png | Format::Jpeg) {
+    if !matches!(
+        picture.format,
+        crate::images::Format::Png | crate::images::Format::Jpeg
+    ) {
         diags.push(
             at(Diagnostic::error(format!(
                 "cover image '{shown}' is a {} file; an EPUB cover must be PNG or JPEG",
