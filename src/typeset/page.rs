@@ -2,8 +2,8 @@
 //!
 //! This is the contract between `typeset` (which fills it) and `pdf` (which only draws it). Units are
 //! PostScript points; the origin is the page's top-left corner and y grows downwards. Text runs carry
-//! the exact source text of each glyph cluster, so the PDF text layer round-trips to the source with no
-//! spaces from autospace or justification: those are advances, never characters.
+//! the exact source text of each glyph cluster: autospace and justification are advances, never space
+//! characters (an extractor that guesses word breaks from gaps may still show one; see `pdf`).
 
 use crate::fonts::FaceId;
 use std::ops::Range;
