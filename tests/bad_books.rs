@@ -333,6 +333,7 @@ cases! {
     font_missing => "font-missing",
     font_file_that_is_not_a_font => "font-not-a-font",
     font_collection_index_out_of_range => "font-collection-index",
+    font_collection_without_faces => "font-empty-collection",
     raw_html_and_entities => "raw-html",
     unknown_citation_key => "unknown-citation-key",
 }
