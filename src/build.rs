@@ -198,6 +198,13 @@ fn font_error(e: crate::fonts::FontError, settings: &crate::config::Settings) ->
             ),
             Some("use an OpenType or TrueType font (.otf, .ttf, .ttc, .otc)".to_string()),
         ),
+        FontError::IndexOutOfRange { path, count: 0, .. } => (
+            format!(
+                "[fonts] {role}: '{}' is a font collection without any face",
+                shown(&path)
+            ),
+            Some("use a collection that holds fonts, or a single .otf or .ttf file".to_string()),
+        ),
         FontError::IndexOutOfRange { path, index, count } => (
             format!(
                 "[fonts] {role}: '{}' has {count} face{}; there is no face {index}",

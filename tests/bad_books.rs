@@ -18,12 +18,11 @@ fn corpus() -> PathBuf {
 }
 
 /// A working copy of the case three levels under the repository root, like the case itself, so the
-/// books' `../../../fonts/…` paths still find the repository's fonts: `target/bad-books-<pid>/<case>`.
+/// books' `../../../fonts/…` paths still find the repository's fonts: `target/bad-books/<case>-<pid>`.
 fn working_copy(case: &str) -> PathBuf {
     let dir = common::repo_root()
-        .join("target")
-        .join(format!("bad-books-{}", std::process::id()))
-        .join(case);
+        .join("target/bad-books")
+        .join(format!("{case}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&corpus().join(case), &dir);
     let _ = std::fs::remove_file(dir.join("expected.txt"));
@@ -334,6 +333,7 @@ cases! {
     font_missing => "font-missing",
     font_file_that_is_not_a_font => "font-not-a-font",
     font_collection_index_out_of_range => "font-collection-index",
+    font_collection_without_faces => "font-empty-collection",
     raw_html_and_entities => "raw-html",
     unknown_citation_key => "unknown-citation-key",
 }

@@ -12,7 +12,8 @@
 //! and a reload) runs for the regression inputs and every 20th book of the long run.
 //!
 //! `cargo test --test fuzz_markdown` runs seeds 0..3000 on two threads (150 chapters a book, every 40th
-//! typeset; about 20 s in debug) and every regression input in `tests/cases/fuzz/`. The long run, every chapter typeset:
+//! typeset; about 20 s in debug on two idle cores) and every regression input in `tests/cases/fuzz/`.
+//! The long run, every chapter typeset, a full build every 20th book, books slower than 60 s failing:
 //! `FOLIO_FUZZ_SECS=1800 cargo test --test fuzz_markdown long_run -- --ignored --nocapture`
 //! (`FOLIO_FUZZ_START` picks the first seed; progress every minute). A failing chapter is saved under
 //! the target folder (its path is printed); `FOLIO_FUZZ_SEED=<n>` replays one seed through every stage.
