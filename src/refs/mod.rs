@@ -20,7 +20,7 @@ use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::doc::{Citation, Document};
 use hayagriva::CitePurpose;
 use number::NumItem;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use style::{Format, Item};
 
 /// What the writers need to render citations and the references section.
@@ -160,12 +160,29 @@ pub fn resolve(settings: &Settings, doc: &Document, diags: &mut Diagnostics) -> 
     diags.extend(style_diags);
     warn_unknown(doc, &cites, &uses, &bib, diags);
 
+    let book_locale = match (style.gb, settings.book.is_chinese()) {
+        (false, _) => style::DEFAULT,
+        (true, true) => "zh-CN",
+        (true, false) => "en-US",
+    };
+    // The CSL locales every list may need, decoded once for the whole book.
+    let mut wanted: BTreeSet<String> = uses
+        .iter()
+        .flat_map(|u| match *u {
+            Use::Paper { key, .. } => vec![key],
+            Use::Cite { index, .. } => cites[index].items.iter().map(|i| i.key.as_str()).collect(),
+        })
+        .filter_map(|k| Some(entry_locale(&style, bib.get(k)?)))
+        .collect();
+    wanted.insert(book_locale.to_string());
+    let locales = style::needed_locales(&wanted);
     let r = Resolver {
         doc,
         cites: &cites,
         bib: &bib,
         style: &style,
-        book_chinese: settings.book.is_chinese(),
+        book_locale,
+        locales: &locales,
     };
     let mut out = Resolved {
         title: settings.content.references_title.clone(),
@@ -214,6 +231,15 @@ pub fn resolve(settings: &Settings, doc: &Document, diags: &mut Diagnostics) -> 
         .filter_map(|k| Some((k.clone(), bib.get(k)?.span.clone())))
         .collect();
     out
+}
+
+/// GB/T 7714: each entry in its own language. Other styles: the style's locale for the whole list.
+fn entry_locale(style: &style::Style, entry: &bib::Loaded) -> String {
+    if style.gb {
+        style::entry_locale(entry)
+    } else {
+        style::DEFAULT.to_string()
+    }
 }
 
 /// One warning per unknown key, with the closest known key.
@@ -266,7 +292,9 @@ struct Resolver<'a> {
     cites: &'a [&'a Citation],
     bib: &'a bib::Bib,
     style: &'a style::Style,
-    book_chinese: bool,
+    /// The locale of text mixing entries of several languages.
+    book_locale: &'static str,
+    locales: &'a [hayagriva::citationberg::Locale],
 }
 
 impl<'a> Resolver<'a> {
@@ -331,22 +359,9 @@ impl<'a> Resolver<'a> {
         // GB/T 7714: each entry in its own language. Other styles: the style's locale for the whole list.
         let locale_of: HashMap<String, String> = cited
             .iter()
-            .filter_map(|&k| {
-                let l = bib.get(k)?;
-                let loc = if style.gb {
-                    style::entry_locale(l)
-                } else {
-                    style::DEFAULT.to_string()
-                };
-                Some((k.to_string(), loc))
-            })
+            .filter_map(|&k| Some((k.to_string(), entry_locale(style, bib.get(k)?))))
             .collect();
-        let book_locale = match (style.gb, self.book_chinese) {
-            (false, _) => style::DEFAULT,
-            (true, true) => "zh-CN",
-            (true, false) => "en-US",
-        };
-        let formatted = style::format(style, &requests, &locale_of, book_locale);
+        let formatted = style::format(style, &requests, &locale_of, self.book_locale, self.locales);
         let number: HashMap<&str, usize> = formatted
             .order
             .iter()

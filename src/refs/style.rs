@@ -204,10 +204,10 @@ pub(crate) fn format(
     requests: &[Vec<Item<'_>>],
     locale_of: &HashMap<String, String>,
     book: &str,
+    locales: &[Locale],
 ) -> Formatted {
     let mut wanted: BTreeSet<String> = locale_of.values().cloned().collect();
     wanted.insert(book.to_string());
-    let locales = needed_locales(&wanted);
     let mut out = Formatted {
         texts: HashMap::new(),
         order: Vec::new(),
@@ -218,7 +218,7 @@ pub(crate) fn format(
         use rayon::prelude::*;
         wanted
             .par_iter()
-            .map(|loc| (loc, run_driver(style, requests, loc, &locales)))
+            .map(|loc| (loc, run_driver(style, requests, loc, locales)))
             .collect()
     };
     for (loc, rendered) in runs {
@@ -285,7 +285,7 @@ fn run_driver(
 /// `archive::locales()` decodes all 63 archived locales (about 120 ms, most of this stage); here each
 /// archived locale's language tag is read from the head of its CBOR and only the matching ones are
 /// decoded in full.
-fn needed_locales(wanted: &BTreeSet<String>) -> Vec<Locale> {
+pub(crate) fn needed_locales(wanted: &BTreeSet<String>) -> Vec<Locale> {
     let base = |code: &str| code.split('-').next().unwrap_or("").to_ascii_lowercase();
     let fits = |lang: &str| lang == "en-US" || wanted.iter().any(|w| base(w) == base(lang));
     use rayon::prelude::*;

@@ -457,13 +457,15 @@ fn mark_parts_link_each_number_to_its_own_work() {
         ],
     );
     let r = b.resolve(&s);
-    let parts: Vec<(&str, Option<&str>)> = r.marks[0]
-        .parts
-        .iter()
-        .map(|p| (p.text.as_str(), p.target.as_deref()))
-        .collect();
+    let parts = |i: usize| -> Vec<(&str, Option<&str>)> {
+        r.marks[i]
+            .parts
+            .iter()
+            .map(|p| (p.text.as_str(), p.target.as_deref()))
+            .collect()
+    };
     assert_eq!(
-        parts,
+        parts(0),
         [
             ("[", None),
             ("1", Some("ref-shannon1948")),
@@ -472,13 +474,8 @@ fn mark_parts_link_each_number_to_its_own_work() {
             (", ?zzz]", None),
         ]
     );
-    let parts: Vec<(&str, Option<&str>)> = r.marks[1]
-        .parts
-        .iter()
-        .map(|p| (p.text.as_str(), p.target.as_deref()))
-        .collect();
     assert_eq!(
-        parts,
+        parts(1),
         [("[", None), ("2", Some("ref-lecun2015deep")), ("]12", None)]
     );
 }
