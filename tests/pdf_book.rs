@@ -182,3 +182,135 @@ fn the_pdf_is_tagged_with_the_book_structure() {
     assert!(json.contains("\"/Alt\": \"u:8×8 像素网格上按随机顺序逐个生成像素的四个阶段\""));
     assert!(count("P") > 200, "{} paragraphs", count("P"));
 }
+
+/// What pdftotext shows for a stretch of text: every run of whitespace (U+3000 and no-break spaces
+/// included) as one space, since it does not keep runs of spaces.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The stretches of text on a page as a reader sees them: the runs of one block on one line (a raised
+/// mark included), in order, split where a gap of more than an em separates them (table columns,
+/// leaders); page furniture run by run. A line with two or more raised marks is cut at each mark:
+/// poppler may set such marks as a line of their own and break the text where they stood.
+fn stretches(page: &folio::typeset::page::Page) -> Vec<String> {
+    use folio::typeset::page::{Item, Structure, TextRun};
+    let runs: Vec<&TextRun> = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let same_line = |a: &&TextRun, b: &&TextRun| {
+        a.structure != Structure::Artifact
+            && a.structure == b.structure
+            && (a.origin.y - b.origin.y).abs() < 0.5 * a.size.max(b.size)
+    };
+    let mut out = Vec::new();
+    for line in runs.chunk_by(same_line) {
+        let base = line[0].origin.y;
+        let size = line[0].size;
+        let is_raised = |t: &TextRun| (t.origin.y - base).abs() >= 0.01;
+        let left = line
+            .iter()
+            .map(|t| t.origin.x)
+            .fold(f32::INFINITY, f32::min);
+        let right = line.iter().map(|t| t.origin.x).fold(0.0, f32::max) + size;
+        // Raised runs over this line, note marks (page furniture) included.
+        let marks = runs
+            .iter()
+            .filter(|t| is_raised(t) && (t.origin.y - base).abs() < 0.5 * size)
+            .filter(|t| t.origin.x >= left && t.origin.x <= right)
+            .count();
+        let mut line = line.to_vec();
+        line.sort_by(|a, b| a.origin.x.total_cmp(&b.origin.x));
+        let mut text = String::new();
+        let mut end: Option<f32> = None;
+        let mut after_mark = false;
+        for t in line {
+            let mark = marks > 1 && is_raised(t);
+            if mark || after_mark || end.is_some_and(|e| t.origin.x - e > t.size) {
+                out.push(std::mem::take(&mut text));
+            }
+            text.push_str(&t.text);
+            end = Some(t.origin.x + t.glyphs.iter().map(|g| g.x_advance).sum::<f32>());
+            after_mark = mark;
+        }
+        out.push(text);
+    }
+    out
+}
+
+/// pdftotext gives back every line of the sample, in A4 and A5, exactly as the page model sets it
+/// (which is the source text): no space from autospace, letter-spacing or justification, no line
+/// split at compressed punctuation, no character lost or doubled. And no glyph is drawn as .notdef.
+#[test]
+fn pdftotext_gives_back_every_line_of_the_sample() {
+    use folio::typeset::page::Item;
+    for (name, paper) in [("a4", None), ("a5", Some(Paper::A5))] {
+        let (paged, bytes) = layout(paper);
+        for (i, page) in paged.pages.iter().enumerate() {
+            for it in &page.items {
+                if let Item::Text(t) = it {
+                    assert!(
+                        t.glyphs.iter().all(|g| g.id != 0),
+                        "{name} p{}: a missing glyph in {:?}",
+                        i + 1,
+                        t.text
+                    );
+                }
+            }
+        }
+        let path = temp_dir(&format!("pdf-text-{name}")).join("book.pdf");
+        std::fs::write(&path, &bytes).unwrap();
+        let Some(out) = tool("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]) else {
+            missing("pdftotext");
+            return;
+        };
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        let got: Vec<&str> = text.split('\u{c}').collect();
+        assert!(got.len() > paged.pages.len(), "{name}: pdftotext pages");
+        let mut wrong = Vec::new();
+        let mut stretches_seen = 0;
+        for (i, page) in paged.pages.iter().enumerate() {
+            let lines: Vec<String> = got[i].lines().map(collapse).collect();
+            // A wide typed space (an ideographic space, aligned code) may be read as a column gap:
+            // the pieces on either side must still be whole.
+            let pieces = stretches(page)
+                .into_iter()
+                .flat_map(|s| {
+                    s.split(['\u{3000}'])
+                        .flat_map(|p| p.split("  ").map(collapse).collect::<Vec<_>>())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>();
+            for s in pieces {
+                stretches_seen += 1;
+                if !lines.iter().any(|l| l.contains(&s)) {
+                    wrong.push(format!("p{}: {s:?}", i + 1));
+                }
+            }
+            let mut set: Vec<char> = stretches(page)
+                .concat()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let mut read: Vec<char> = got[i].chars().filter(|c| !c.is_whitespace()).collect();
+            set.sort_unstable();
+            read.sort_unstable();
+            if set != read {
+                wrong.push(format!("p{}: other characters than set", i + 1));
+            }
+        }
+        assert!(stretches_seen > 1000, "{name}: {stretches_seen} lines");
+        assert!(
+            wrong.is_empty(),
+            "{name}: pdftotext reads {} of {stretches_seen} lines otherwise:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+    }
+}

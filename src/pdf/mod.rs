@@ -8,6 +8,7 @@
 
 mod outline;
 mod tags;
+mod text_layer;
 
 use crate::config::Settings;
 use crate::fonts::{FaceId, FontSet};
@@ -25,9 +26,8 @@ use krilla::page::{PageLabel, PageSettings};
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag};
-use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::text::{Font, KrillaGlyph};
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -75,10 +75,10 @@ pub fn write_with_images(
         ..Default::default()
     });
     let mut tags = tags::Tags::default();
-    let mut kfonts: BTreeMap<FaceId, Font> = BTreeMap::new();
+    let mut kfonts: BTreeMap<FaceId, (Font, text_layer::Metrics)> = BTreeMap::new();
     for (id, face) in fonts.faces() {
         if let Some(f) = Font::new(face.shared_data().into(), face.index()) {
-            kfonts.insert(id, f);
+            kfonts.insert(id, (f, text_layer::Metrics::new(face.data(), face.index())));
         }
     }
     // Pages are consumed as they are drawn: krilla keeps each one compressed, the page model is freed.
@@ -159,14 +159,14 @@ fn metadata(settings: &Settings) -> Metadata {
 /// One page: rules, shading and images first (under the text), then the text, each line of a block
 /// in one marked span that the tag tree puts under its block. Page furniture is marked as artifacts.
 ///
-/// ActualText on those spans would keep autospace gaps out of extracted text, but poppler (pdftotext)
-/// places ActualText at the text position before the span's `BT`, which krilla opens after the
-/// `BDC`: the lines land at wrong places. So the text layer carries the exact characters and no
-/// space glyphs, and extractors that infer word breaks from gaps may still show one at an autospace.
+/// The glyphs go through [`text_layer`], which keeps autospace, letter-spacing and compressed
+/// punctuation from reading as spaces or line breaks in extracted text. (ActualText on the line spans
+/// themselves does not work: poppler resolves it after krilla's `Q` has restored the page's
+/// coordinate system and places the text upside down.)
 fn draw_page(
     surface: &mut Surface,
     page: &page::Page,
-    kfonts: &BTreeMap<FaceId, Font>,
+    kfonts: &BTreeMap<FaceId, (Font, text_layer::Metrics)>,
     fonts: &FontSet,
     image: &dyn Fn(&Path) -> Result<krilla::image::Image, PdfError>,
     tags: &mut tags::Tags,
@@ -211,8 +211,8 @@ fn draw_page(
             _ => None,
         })
         .collect();
-    let font = |t: &page::TextRun| {
-        kfonts.get(&t.face).cloned().ok_or_else(|| PdfError::Font {
+    let face = |t: &page::TextRun| {
+        kfonts.get(&t.face).ok_or_else(|| PdfError::Font {
             family: fonts.get(t.face).family().to_string(),
         })
     };
@@ -223,60 +223,43 @@ fn draw_page(
             && (a.origin.y - b.origin.y).abs() < 0.5 * a.size.max(b.size)
     };
     for line in runs.chunk_by(same_line) {
-        let faces = line
-            .iter()
-            .map(|t| font(t))
-            .collect::<Result<Vec<Font>, PdfError>>()?;
-        let Structure::Block { id: block, role } = line[0].structure else {
-            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
-                ArtifactType::Other,
-            )));
-            for (t, f) in line.iter().zip(faces) {
-                draw_glyphs(surface, t, 0..t.glyphs.len(), f);
-            }
-            surface.end_tagged();
-            continue;
+        let tag = match line[0].structure {
+            Structure::Block { .. } => ContentTag::Span(SpanTag::empty()),
+            Structure::Artifact => ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other)),
         };
-        let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
-        for (t, f) in line.iter().zip(faces) {
-            draw_glyphs(surface, t, 0..t.glyphs.len(), f);
+        let id = surface.start_tagged(tag);
+        for (k, t) in line.iter().enumerate() {
+            // Where the line's text continues after the run (a raised mark included).
+            let next = line
+                .get(k + 1)
+                .filter(|n| n.origin.x >= t.origin.x)
+                .map(|n| n.origin.x + n.glyphs.first().map_or(0.0, |g| g.x_offset));
+            let (font, metrics) = face(t)?;
+            draw_glyphs(
+                surface,
+                t,
+                font.clone(),
+                &text_layer::glyphs(t, metrics, next),
+            );
         }
         surface.end_tagged();
-        tags.line(block, role, id);
+        if let Structure::Block { id: block, role } = line[0].structure {
+            tags.line(block, role, id);
+        }
     }
     Ok(())
 }
 
-/// Glyphs `range` of run `t`, from where the first of them starts.
-fn draw_glyphs(surface: &mut Surface, t: &page::TextRun, range: Range<usize>, font: Font) {
-    let s = t.size.max(0.01);
-    let x = t.origin.x
-        + t.glyphs[..range.start]
-            .iter()
-            .map(|g| g.x_advance)
-            .sum::<f32>();
-    let glyphs: Vec<KrillaGlyph> = t.glyphs[range]
-        .iter()
-        .map(|g| {
-            KrillaGlyph::new(
-                GlyphId::new(u32::from(g.id)),
-                g.x_advance / s,
-                g.x_offset / s,
-                -g.y_offset / s,
-                0.0,
-                g.text.clone(),
-                None,
-            )
-        })
-        .collect();
+/// The glyphs of run `t`, laid out from its origin.
+fn draw_glyphs(surface: &mut Surface, t: &page::TextRun, font: Font, glyphs: &[KrillaGlyph]) {
     surface.set_stroke(None);
     surface.set_fill(Some(Fill {
         paint: paint(t.color).into(),
         ..Default::default()
     }));
     surface.draw_glyphs(
-        Point::from_xy(x, t.origin.y),
-        &glyphs,
+        Point::from_xy(t.origin.x, t.origin.y),
+        glyphs,
         font,
         &t.text,
         t.size,

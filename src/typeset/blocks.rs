@@ -235,15 +235,19 @@ fn block(ctx: &mut Ctx, b: &Block, env: &Env, out: &mut Vec<Elem>) -> Result<(),
             };
             for (k, item) in items.iter().enumerate() {
                 let marker = match (item.task, start) {
-                    (Some(true), _) => "☑".to_string(),
-                    (Some(false), _) => "☐".to_string(),
                     (None, Some(s)) => format!("{}.", s + k as u64),
-                    (None, None) => if env.left > 0.0 && env.indent == 0.0 {
-                        "◦"
-                    } else {
-                        "•"
+                    (Some(done), _) => {
+                        let shapes: &[&str] = if done { &DONE } else { &TO_DO };
+                        first_drawable(ctx, env.role, shapes).to_string()
                     }
-                    .to_string(),
+                    (None, None) => {
+                        let shapes: &[&str] = if env.left > 0.0 && env.indent == 0.0 {
+                            &INNER_BULLETS
+                        } else {
+                            &BULLETS
+                        };
+                        first_drawable(ctx, env.role, shapes).to_string()
+                    }
                 };
                 let mut inner = blocks(ctx, &item.blocks, &e)?;
                 attach_marker(
@@ -340,6 +344,26 @@ pub fn heading(
 }
 
 /// Draws a list marker (or a reference label) before the first line of `elems`, right-aligned at `right`.
+/// List markers, best first: the book's fonts may not have the first (the sample's subset fonts
+/// have no U+25E6), and a marker must never be drawn as a missing glyph.
+const BULLETS: [&str; 3] = ["•", "●", "-"];
+const INNER_BULLETS: [&str; 4] = ["◦", "○", "–", "-"];
+const DONE: [&str; 3] = ["☑", "■", "x"];
+const TO_DO: [&str; 3] = ["☐", "□", "o"];
+
+/// The first of `shapes` some face along `role`'s fallbacks draws; the last one when none does.
+fn first_drawable<'s>(ctx: &Ctx, role: Role, shapes: &[&'s str]) -> &'s str {
+    shapes
+        .iter()
+        .copied()
+        .find(|s| {
+            s.chars()
+                .all(|c| ctx.fonts.face_for_char(role, c).is_some())
+        })
+        .or(shapes.last().copied())
+        .unwrap_or("-")
+}
+
 pub fn attach_marker(
     ctx: &mut Ctx,
     elems: &mut [Elem],
@@ -358,7 +382,11 @@ pub fn attach_marker(
         Item::Text(t) => Some(t.origin.y),
         _ => None,
     });
-    let face = ctx.fonts.face_id(role);
+    let face = text
+        .chars()
+        .next()
+        .and_then(|c| ctx.fonts.face_for_char(role, c))
+        .unwrap_or_else(|| ctx.fonts.face_id(role));
     let mut r = paragraph::text_run(ctx, face, text, size, Point::default(), Color::BLACK);
     let w = paragraph::run_width(&r);
     r.origin = Point {
