@@ -314,3 +314,28 @@ fn pdftotext_gives_back_every_line_of_the_sample() {
         );
     }
 }
+
+/// A centred title that needs two lines breaks near its middle, not before its last word.
+#[test]
+fn centred_titles_are_balanced() {
+    use folio::typeset::page::Item;
+    let (paged, _) = layout(None);
+    let lines: Vec<String> = paged
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::Text(t) if t.size > 16.0 => Some(t.text.clone()),
+            _ => None,
+        })
+        .collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Poisoning"))
+        .expect("chapter 2's title");
+    assert_eq!(
+        lines[at..at + 2],
+        ["Poisoning and Backdooring", "Contrastive Learning"],
+        "{lines:?}"
+    );
+}

@@ -110,6 +110,38 @@ pub fn centred(ctx: &mut Ctx, pieces: &[Piece], size: f32) -> Vec<BoxElem> {
     layout(ctx, pieces, &opts)
 }
 
+/// Centred lines as even as the text allows: the narrowest measure that still gives as many lines
+/// as the full one (a two-line title breaks near its middle instead of leaving one word below).
+fn balanced(atoms: &[Atom], opts: Options) -> Vec<linebreak::Line> {
+    let full = linebreak::break_paragraph(atoms, &opts);
+    let n = full.len();
+    if n < 2 || !opts.measure.is_finite() {
+        return full;
+    }
+    let fits = |lines: &[linebreak::Line], measure: f32| {
+        lines.len() == n && lines.iter().all(|l| l.width <= measure + 0.01)
+    };
+    let (mut lo, mut hi) = (opts.measure / n as f32, opts.measure);
+    let mut best = full;
+    for _ in 0..8 {
+        let mid = (lo + hi) / 2.0;
+        let lines = linebreak::break_paragraph(
+            atoms,
+            &Options {
+                measure: mid,
+                ..opts
+            },
+        );
+        if fits(&lines, mid) {
+            hi = mid;
+            best = lines;
+        } else {
+            lo = mid;
+        }
+    }
+    best
+}
+
 /// Lays out one paragraph into line boxes.
 pub fn layout(ctx: &mut Ctx, pieces: &[Piece], o: &ParaOpts) -> Vec<BoxElem> {
     let mut styles: Vec<Style> = Vec::new();
@@ -194,7 +226,11 @@ pub fn layout(ctx: &mut Ctx, pieces: &[Piece], o: &ParaOpts) -> Vec<BoxElem> {
         hanging: false,
         justify: o.align == Align::Justify,
     };
-    let lines = linebreak::break_paragraph(&atoms, &opts);
+    let lines = if o.align == Align::Center {
+        balanced(&atoms, opts)
+    } else {
+        linebreak::break_paragraph(&atoms, &opts)
+    };
     let n = lines.len();
     let mut out = Vec::with_capacity(n);
     for (li, line) in lines.iter().enumerate() {
