@@ -227,14 +227,17 @@ fn draw_page(
             Structure::Block { .. } => ContentTag::Span(SpanTag::empty()),
             Structure::Artifact => ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other)),
         };
+        let faces = line
+            .iter()
+            .map(|t| face(t))
+            .collect::<Result<Vec<_>, _>>()?;
         let id = surface.start_tagged(tag);
-        for (k, t) in line.iter().enumerate() {
+        for (k, (t, (font, metrics))) in line.iter().zip(faces).enumerate() {
             // Where the line's text continues after the run (a raised mark included).
             let next = line
                 .get(k + 1)
                 .filter(|n| n.origin.x >= t.origin.x)
                 .map(|n| n.origin.x + n.glyphs.first().map_or(0.0, |g| g.x_offset));
-            let (font, metrics) = face(t)?;
             draw_glyphs(
                 surface,
                 t,

@@ -343,7 +343,6 @@ pub fn heading(
     });
 }
 
-/// Draws a list marker (or a reference label) before the first line of `elems`, right-aligned at `right`.
 /// List markers, best first: the book's fonts may not have the first (the sample's subset fonts
 /// have no U+25E6), and a marker must never be drawn as a missing glyph.
 const BULLETS: [&str; 3] = ["•", "●", "-"];
@@ -364,6 +363,7 @@ fn first_drawable<'s>(ctx: &Ctx, role: Role, shapes: &[&'s str]) -> &'s str {
         .unwrap_or("-")
 }
 
+/// Draws a list marker (or a reference label) before the first line of `elems`, right-aligned at `right`.
 pub fn attach_marker(
     ctx: &mut Ctx,
     elems: &mut [Elem],
