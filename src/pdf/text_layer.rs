@@ -27,13 +27,13 @@ use rustybuzz::ttf_parser;
 
 /// A gap wider than this (in em) between a glyph's box and the next glyph gets a filler.
 /// poppler breaks words at 0.1 em.
-pub(super) const GAP: f32 = 0.08;
+const GAP: f32 = 0.08;
 /// An overlap wider than this (in em) gets a filler too. poppler breaks words at 0.2 em and puts
 /// the next glyph on another line at 0.5 em.
-pub(super) const OVERLAP: f32 = 0.15;
+const OVERLAP: f32 = 0.15;
 /// Between runs (where the font, its size or the baseline changes, so poppler starts a new word
 /// anyway) it prints a space for any gap over 0.03 em: there a gap wider than this gets a filler.
-pub(super) const RUN_GAP: f32 = 0.02;
+const RUN_GAP: f32 = 0.02;
 /// The least width (in em) a glyph keeps in the text layer when the next glyph overlaps it.
 const MIN_WIDTH: f32 = 0.1;
 
