@@ -8,12 +8,13 @@ use folio::config::{Overrides, Paper};
 use folio::diag::Diagnostics;
 
 fn layout(paper: Option<Paper>) -> (folio::typeset::page::PagedDocument, Vec<u8>) {
-    let (paged, bytes, _) = layout_with_refs(paper);
+    let (paged, bytes, _) = layout_with_refs(paper, |_| {});
     (paged, bytes)
 }
 
 fn layout_with_refs(
     paper: Option<Paper>,
+    tweak: impl FnOnce(&mut folio::config::Settings),
 ) -> (
     folio::typeset::page::PagedDocument,
     Vec<u8>,
@@ -21,7 +22,7 @@ fn layout_with_refs(
 ) {
     let root = repo_root();
     let mut diags = Diagnostics::default();
-    let settings = folio::config::load(
+    let mut settings = folio::config::load(
         &root,
         &Overrides {
             out_dir: None,
@@ -30,6 +31,7 @@ fn layout_with_refs(
         &mut diags,
     )
     .expect("book.toml");
+    tweak(&mut settings);
     let doc = folio::load::load(&settings, &mut diags, false);
     let refs = folio::refs::resolve(&settings, &doc, &mut diags);
     let (fonts, _) =
@@ -111,7 +113,7 @@ fn long_dashes_are_unbroken() {
 /// (`/Dest (ref-grill2020byol)`) that the PDF's name tree defines; all 48 works are reached.
 #[test]
 fn citation_marks_are_pdf_links_to_their_entries() {
-    let (_, bytes, refs) = layout_with_refs(None);
+    let (_, bytes, refs) = layout_with_refs(None, |_| {});
     let path = temp_dir("pdf-cite-links").join("book.pdf");
     std::fs::write(&path, &bytes).unwrap();
     let Some(out) = tool("qpdf", &["--json=2", path.to_str().unwrap()]) else {
@@ -338,4 +340,65 @@ fn centred_titles_are_balanced() {
         ["Poisoning and Backdooring", "Contrastive Learning"],
         "{lines:?}"
     );
+}
+
+/// The first line of 前言 ends before `Conference`, a word too long to follow it whole. Rather than
+/// letter-spacing the Han text (the defect of typography.md §2 and anchors.md), the breaker
+/// hyphenates `Confer-ence`: the line keeps natural spacing between Han characters and ends in a
+/// drawn hyphen that the text layer does not read (it joins the `r` cluster).
+#[test]
+fn a_long_english_word_is_hyphenated_rather_than_the_line_letter_spaced() {
+    use folio::typeset::page::Item;
+    let texts = |paged: &folio::typeset::page::PagedDocument| {
+        let runs: Vec<_> = paged
+            .pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|i| match i {
+                Item::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        runs
+    };
+    // `hyphenate = false` gives the old, letter-spaced line.
+    let (plain, _, _) = layout_with_refs(None, |s| s.pdf.hyphenate = false);
+    assert!(
+        texts(&plain)
+            .iter()
+            .any(|t| t.text.ends_with("会议（International")),
+        "without hyphenation"
+    );
+    let (paged, _) = layout(None);
+    let runs = texts(&paged);
+    let at = runs
+        .iter()
+        .position(|t| t.text.ends_with("（International Confer"))
+        .expect("the preface's first line");
+    let (line, next) = (&runs[at], &runs[at + 1]);
+    assert!(next.text.starts_with("ence on Learning"), "{:?}", next.text);
+    let n = line.glyphs.len();
+    assert_eq!(
+        line.glyphs[n - 1].text,
+        line.glyphs[n - 2].text,
+        "hyphen joins `r`"
+    );
+    assert_eq!(&line.text[line.glyphs[n - 1].text.clone()], "r");
+    // Between two Han characters the pen moves by one em, not more.
+    let chars: Vec<(char, f32)> = line
+        .glyphs
+        .iter()
+        .map(|g| {
+            (
+                line.text[g.text.clone()].chars().next().unwrap(),
+                g.x_advance,
+            )
+        })
+        .collect();
+    let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let spaced: Vec<_> = chars
+        .windows(2)
+        .filter(|w| han(w[0].0) && han(w[1].0) && w[0].1 > line.size * 1.05)
+        .collect();
+    assert!(spaced.is_empty(), "letter-spaced: {spaced:?}");
 }

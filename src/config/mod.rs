@@ -154,6 +154,9 @@ pub struct PdfSettings {
     pub chars_per_line: u32,
     /// Chapters open on right-hand pages; inner/outer margins alternate.
     pub two_sided: bool,
+    /// English words may be hyphenated where a line would otherwise be letter-spaced (a last
+    /// resort, see `typeset::hyphenate`); `hyphenate = false` never adds a hyphen.
+    pub hyphenate: bool,
 }
 
 impl PdfSettings {
@@ -172,6 +175,7 @@ impl PdfSettings {
                 line_pitch: 17.5,
                 chars_per_line: 29,
                 two_sided: false,
+                hyphenate: true,
             }
         } else {
             let font_size = if paper.width_mm < 190.0 { 10.5 } else { 12.0 };
@@ -189,6 +193,7 @@ impl PdfSettings {
                 line_pitch: (font_size * 1.75).round(),
                 chars_per_line: chars,
                 two_sided: false,
+                hyphenate: true,
             }
         }
     }
@@ -427,6 +432,7 @@ fn resolve(
         pdf.chars_per_line = n;
     }
     pdf.two_sided = raw.pdf.two_sided;
+    pdf.hyphenate = raw.pdf.hyphenate.unwrap_or(pdf.hyphenate);
     if !(5.0..=72.0).contains(&pdf.font_size)
         || pdf.line_pitch < pdf.font_size
         || pdf.chars_per_line < 5

@@ -176,6 +176,7 @@ pub struct RawPdf {
     pub chars_per_line: Option<u32>,
     #[serde(default)]
     pub two_sided: bool,
+    pub hyphenate: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

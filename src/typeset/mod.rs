@@ -14,6 +14,7 @@ mod blocks;
 mod chrome;
 pub mod dump;
 mod flow;
+mod hyphenate;
 mod inline;
 pub mod linebreak;
 mod notes;

@@ -7,11 +7,11 @@
 //! (§3.4: never trust their advances). Output: one [`BoxElem`] per line with `TextRun`s whose text is
 //! exactly the source text: autospace and justification are advances, never characters.
 
-use super::Ctx;
 use super::flow::{BoxElem, NoteKey, NoteMark};
 use super::linebreak::{self, Atom, AtomKind, Options, Strictness};
 use super::page::{Color, Glyph, Item, LinkDest, Point, Rect, Structure, TextRun};
 use super::shape::{Ink, ShapedGlyph, is_han, is_shared_mark, punct_frame};
+use super::{Ctx, hyphenate};
 use crate::fonts::{FaceId, Role};
 use crate::refs::MarkPart;
 
@@ -172,22 +172,12 @@ pub fn layout(ctx: &mut Ctx, pieces: &[Piece], o: &ParaOpts) -> Vec<BoxElem> {
             }
             Piece::Autospace(st) => {
                 let si = style_ix(&mut styles, st);
-                atoms.push(Atom {
-                    kind: AtomKind::Autospace,
-                    width: st.size * 0.25,
-                    em: st.size,
-                    url: false,
-                });
+                atoms.push(Atom::autospace(st.size));
                 infos.push(empty_info(ctx, st, si));
                 char_pos += 1;
             }
             Piece::Break => {
-                atoms.push(Atom {
-                    kind: AtomKind::HardBreak,
-                    width: 0.0,
-                    em: o.pitch,
-                    url: false,
-                });
+                atoms.push(Atom::hard_break(o.pitch));
                 infos.push(empty_info(ctx, &Style::new(Role::Serif, 1.0), 0));
                 char_pos += 1;
             }
@@ -202,12 +192,11 @@ pub fn layout(ctx: &mut Ctx, pieces: &[Piece], o: &ParaOpts) -> Vec<BoxElem> {
                         .map(|p| ctx.shaper.width(face, &p.text, small))
                         .sum(),
                 };
-                atoms.push(Atom {
-                    kind: AtomKind::Object { glue_before: true },
+                atoms.push(Atom::new(
+                    AtomKind::Object { glue_before: true },
                     width,
-                    em: st.size,
-                    url: false,
-                });
+                    st.size,
+                ));
                 let mut info = empty_info(ctx, st, si);
                 info.face = face;
                 info.obj = Some(kind.clone());
@@ -218,6 +207,9 @@ pub fn layout(ctx: &mut Ctx, pieces: &[Piece], o: &ParaOpts) -> Vec<BoxElem> {
     }
     if atoms.is_empty() {
         return Vec::new();
+    }
+    if ctx.settings.pdf.hyphenate && o.align == Align::Justify {
+        mark_hyphens(ctx, &mut atoms, &infos, &styles);
     }
     let opts = Options {
         measure: o.measure,
@@ -257,6 +249,50 @@ pub fn layout(ctx: &mut Ctx, pieces: &[Piece], o: &ParaOpts) -> Vec<BoxElem> {
         out.push(b);
     }
     out
+}
+
+/// Marks the hyphenation points of the paragraph's English words ([`hyphenate::points`]): the
+/// atom before a point learns the width of a hyphen in its face. A word is a run of letter atoms
+/// in one style and face, outside links and code, with no letter or digit on either side.
+fn mark_hyphens(ctx: &mut Ctx, atoms: &mut [Atom], infos: &[Info], styles: &[Style]) {
+    let word_char = |a: &Atom| a.ch().is_some_and(|c| c.is_alphanumeric() || c == '-');
+    let letter = |a: &Atom| !a.url && a.ch().is_some_and(|c| c.is_ascii_alphabetic());
+    let mut i = 0;
+    while i < atoms.len() {
+        if !letter(&atoms[i]) {
+            i += 1;
+            continue;
+        }
+        let (face, si) = (infos[i].face, infos[i].style);
+        let mut j = i + 1;
+        while j < atoms.len() && letter(&atoms[j]) && infos[j].face == face && infos[j].style == si
+        {
+            j += 1;
+        }
+        let (start, end) = (i, j);
+        i = j;
+        let bounded = !start.checked_sub(1).is_some_and(|p| word_char(&atoms[p]))
+            && !atoms.get(end).is_some_and(word_char);
+        let Some(st) = styles.get(si).filter(|st| st.role != Role::Mono) else {
+            continue;
+        };
+        if !bounded {
+            continue;
+        }
+        let word: String = infos[start..end].iter().map(|x| x.text.as_str()).collect();
+        let points = hyphenate::points(&word);
+        if points.is_empty() {
+            continue;
+        }
+        let hyphen = ctx.shaper.width(face, "-", st.size);
+        let mut at = 0;
+        for k in start..end {
+            at += infos[k].text.len();
+            if points.contains(&at) {
+                atoms[k].hyphen = hyphen;
+            }
+        }
+    }
 }
 
 fn empty_info(ctx: &Ctx, st: &Style, si: usize) -> Info {
@@ -340,10 +376,8 @@ fn push_text(
                 width = f;
             }
             atoms.push(Atom {
-                kind,
-                width,
-                em: st.size,
                 url,
+                ..Atom::new(kind, width, st.size)
             });
             infos.push(Info {
                 face,
@@ -506,9 +540,32 @@ fn emit_line(
             *pen = p;
         }
     }
+    if let (Some(hx), Some((r, pen))) = (line.hyphen, run.as_mut()) {
+        add_hyphen(ctx, r, *pen, dx + hx);
+    }
     flush(&mut run, b);
     finish_link(&mut link_span, baseline, b);
     finish_strike(&mut strike_span, baseline, b);
+}
+
+/// Draws the hyphen of a hyphenated line end at `x` after the run's last glyph (pen at `pen`).
+/// The hyphen joins the last letter's cluster, so the text layer reads the source word (the PDF
+/// writer gives the two glyphs that letter as their ActualText).
+fn add_hyphen(ctx: &mut Ctx, r: &mut TextRun, pen: f32, x: f32) {
+    let Some(last) = r.glyphs.last_mut() else {
+        return;
+    };
+    last.x_advance += x - pen;
+    let text = last.text.clone();
+    for g in ctx.shaper.shape(r.face, "-", r.size) {
+        r.glyphs.push(Glyph {
+            id: g.id,
+            x_advance: g.advance,
+            x_offset: g.x_offset,
+            y_offset: g.y_offset,
+            text: text.clone(),
+        });
+    }
 }
 
 /// `——` is one unbroken 2 em line (typography.md §3.4), but CJK fonts draw each `—` with side

@@ -43,6 +43,8 @@ const GLUE_W: f64 = 10.0;
 const ORPHAN_DEMERITS: f64 = 1e13;
 /// Added to an overfull line chosen only because nothing else could be found.
 const OVERFULL_DEMERITS: f64 = 1e15;
+/// Added when two consecutive lines end in an added hyphen (TeX's `\doublehyphendemerits`).
+const DOUBLE_HYPHEN_DEMERITS: f64 = 1e4;
 /// Greedy-style tie-break: demerits −TIE_BONUS · (break position / paragraph length).
 const TIE_BONUS: f64 = 0.01;
 /// A safety cap on the active set (only reached with absurd measures).
@@ -72,6 +74,8 @@ pub struct Chosen {
     pub kind: LineKind,
     /// The last atom hangs into the margin.
     pub hang: bool,
+    /// Width of the hyphen added after the last atom (a hyphenation break), else 0.
+    pub hyphen: f32,
 }
 
 /// The breaker's result plus the per-atom analysis the layout step reuses.
@@ -185,12 +189,7 @@ fn add_emergency(ctx: &Ctx, brks: Vec<Break>, measure: f64, indent: f64) -> Vec<
             if p >= e {
                 break;
             }
-            out.push(Break {
-                end: p,
-                next: p,
-                penalty: 0.0,
-                kind: BreakKind::Emergency,
-            });
+            out.push(Break::new(p, p, 0.0, BreakKind::Emergency));
             (p0, t_piece) = (p, measure);
         }
     }
@@ -250,13 +249,17 @@ pub fn choose(atoms: &[Atom], opts: &Options) -> Plan {
                 continue;
             }
             let kind = line_kind(a, b, opts.justify);
-            let sp = ctx.span(s, e);
+            let mut sp = ctx.span(s, e);
+            sp.natural += f64::from(b.hyphen);
             let mut fit = badness(&sp, t, em, kind).map(|bad| (bad, false));
-            if fit.is_none() {
+            if fit.is_none() && b.hyphen == 0.0 {
                 fit = ctx
                     .hang_span(s, e)
                     .and_then(|h| badness(&h, t, em, kind))
                     .map(|bad| (bad, true));
+            }
+            if a.hyphen > 0.0 && b.hyphen > 0.0 {
+                extra += DOUBLE_HYPHEN_DEMERITS;
             }
             if b.kind == BreakKind::End
                 && !matches!(a.kind, BreakKind::Start | BreakKind::Hard)
@@ -320,6 +323,7 @@ pub fn choose(atoms: &[Atom], opts: &Options) -> Plan {
             first: a.kind == BreakKind::Start,
             kind: line_kind(a, b, opts.justify),
             hang: node.hang,
+            hyphen: b.hyphen,
         });
         cur = Some(pi).filter(|&p| p > 0);
     }

@@ -11,7 +11,8 @@
 //!    CLOSE, CONN, DOT, POST, `々`, SOLIDUS, no-break space, a glued object; LONG at strict) →
 //!    never (§1.2/§1.3 with the §1.4 tailoring: quotes are OP/CL, `— · ～` are NS, `／` is GL);
 //! 4. both narrow (inside one Latin word or number) → only after an explicit hyphen between
-//!    letters (`co-÷operation`; numbers like `2024-10-01` stay whole);
+//!    letters (`co-÷operation`; numbers like `2024-10-01` stay whole), or at a hyphenation
+//!    point the caller marked ([`Atom::hyphen`]), where the line gets a hyphen;
 //! 5. otherwise allowed (between HAN, at HAN↔WEST boundaries), with a small penalty for a
 //!    number followed by a Han unit (`100÷公里`).
 //!
@@ -27,6 +28,11 @@ pub const NUM_UNIT_PENALTY: f32 = 20.0;
 /// Penalty for a break after an explicit hyphen inside a Latin word (TeX uses 50 for hyphens;
 /// lower here because the alternatives in Chinese text are letter-spaced Han lines).
 pub const HYPHEN_PENALTY: f32 = 30.0;
+/// Penalty for a break at a hyphenation point (a hyphen is added). Hyphenating English inside
+/// Chinese text is a last resort (§1.5: off by default; identifiers and names get mis-hyphenated),
+/// so its demerits (70² = 4900) equal a justified line stretched by about 0.19 em per gap: the
+/// breaker hyphenates only a line that would otherwise be visibly letter-spaced.
+pub const HYPHENATION_PENALTY: f32 = 70.0;
 /// Penalty for a break inside a URL or code span.
 pub const URL_PENALTY: f32 = 10.0;
 
@@ -63,6 +69,20 @@ pub struct Break {
     pub next: usize,
     pub penalty: f32,
     pub kind: BreakKind,
+    /// Width of the hyphen the line before this break gets (a hyphenation point), else 0.
+    pub hyphen: f32,
+}
+
+impl Break {
+    pub fn new(end: usize, next: usize, penalty: f32, kind: BreakKind) -> Self {
+        Break {
+            end,
+            next,
+            penalty,
+            kind,
+            hyphen: 0.0,
+        }
+    }
 }
 
 fn ch(atoms: &[Atom], i: usize) -> Option<char> {
@@ -81,14 +101,16 @@ fn url_break(a: char, b: char) -> bool {
     matches!(b, '.' | ',' | '-' | '_' | '?' | '#' | '%' | '~' | '=' | '&') || matches!(a, '=' | '&')
 }
 
-/// Penalty of a break between non-glue atoms `i − 1` and `i`, or `None` if forbidden.
-fn pair_break(atoms: &[Atom], cls: &[Class], i: usize, st: Strictness) -> Option<f32> {
+/// The break between non-glue atoms `i − 1` and `i` (a `Normal` break with its penalty and
+/// hyphen), or `None` if forbidden.
+fn pair_break(atoms: &[Atom], cls: &[Class], i: usize, st: Strictness) -> Option<Break> {
+    let normal = |penalty| Break::new(i, i, penalty, BreakKind::Normal);
     let (a, b) = (atoms.get(i.checked_sub(1)?)?, atoms.get(i)?);
     let (ca, cb) = (*cls.get(i - 1)?, *cls.get(i)?);
     let (chara, charb) = (a.ch(), b.ch());
     if a.url && b.url {
         return match (chara, charb) {
-            (Some(x), Some(y)) if url_break(x, y) => Some(URL_PENALTY),
+            (Some(x), Some(y)) if url_break(x, y) => Some(normal(URL_PENALTY)),
             _ => None,
         };
     }
@@ -106,9 +128,16 @@ fn pair_break(atoms: &[Atom], cls: &[Class], i: usize, st: Strictness) -> Option
             .and_then(|j| ch(atoms, j))
             .is_some_and(char::is_alphabetic);
         let letter_after = charb.is_some_and(char::is_alphabetic);
-        return (hyphen && letter_before && letter_after).then_some(HYPHEN_PENALTY);
+        if hyphen && letter_before && letter_after {
+            return Some(normal(HYPHEN_PENALTY));
+        }
+        let letters = chara.is_some_and(char::is_alphabetic) && letter_after;
+        return (letters && a.hyphen > 0.0).then(|| Break {
+            hyphen: a.hyphen,
+            ..normal(HYPHENATION_PENALTY)
+        });
     }
-    Some(num_unit(chara, cb))
+    Some(normal(num_unit(chara, cb)))
 }
 
 fn num_unit(before: Option<char>, after: Class) -> f32 {
@@ -129,12 +158,7 @@ pub fn normal_breaks(atoms: &[Atom], cls: &[Class], st: Strictness) -> Vec<Break
     while glue(first) {
         first += 1;
     }
-    out.push(Break {
-        end: 0,
-        next: first,
-        penalty: 0.0,
-        kind: BreakKind::Start,
-    });
+    out.push(Break::new(0, first, 0.0, BreakKind::Start));
     let mut line_start = first;
     let mut i = first;
     while i < n {
@@ -147,12 +171,7 @@ pub fn normal_breaks(atoms: &[Atom], cls: &[Class], st: Strictness) -> Vec<Break
             while glue(k) {
                 k += 1;
             }
-            out.push(Break {
-                end: gs,
-                next: k,
-                penalty: 0.0,
-                kind: BreakKind::Hard,
-            });
+            out.push(Break::new(gs, k, 0.0, BreakKind::Hard));
             line_start = k;
             i = k;
             continue;
@@ -172,12 +191,12 @@ pub fn normal_breaks(atoms: &[Atom], cls: &[Class], st: Strictness) -> Vec<Break
                 && can_end(cp, ch(atoms, p), st)
                 && can_start(cn, st)
             {
-                out.push(Break {
-                    end: i,
-                    next: j,
-                    penalty: num_unit(ch(atoms, p), cn),
-                    kind: BreakKind::Normal,
-                });
+                out.push(Break::new(
+                    i,
+                    j,
+                    num_unit(ch(atoms, p), cn),
+                    BreakKind::Normal,
+                ));
             }
             i = j;
             continue;
@@ -186,14 +205,9 @@ pub fn normal_breaks(atoms: &[Atom], cls: &[Class], st: Strictness) -> Vec<Break
         if nb < n
             && !glue(nb)
             && cls.get(nb) != Some(&Class::Hard)
-            && let Some(penalty) = pair_break(atoms, cls, nb, st)
+            && let Some(b) = pair_break(atoms, cls, nb, st)
         {
-            out.push(Break {
-                end: nb,
-                next: nb,
-                penalty,
-                kind: BreakKind::Normal,
-            });
+            out.push(b);
         }
         i += 1;
     }
@@ -201,12 +215,7 @@ pub fn normal_breaks(atoms: &[Atom], cls: &[Class], st: Strictness) -> Vec<Break
     while end > line_start && glue(end - 1) {
         end -= 1;
     }
-    out.push(Break {
-        end,
-        next: n,
-        penalty: 0.0,
-        kind: BreakKind::End,
-    });
+    out.push(Break::new(end, n, 0.0, BreakKind::End));
     out
 }
 

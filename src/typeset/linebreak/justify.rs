@@ -167,7 +167,7 @@ pub fn layout_line(atoms: &[Atom], plan: &Plan, opts: &Options, c: &Chosen) -> L
     } else {
         opts.measure
     };
-    let target = measure - indent;
+    let target = measure - indent - c.hyphen;
     let mut w = Work {
         atoms,
         cls: &plan.classes,
@@ -220,6 +220,11 @@ pub fn layout_line(atoms: &[Atom], plan: &Plan, opts: &Options, c: &Chosen) -> L
             width = cur;
         }
     }
+    let hyphen = (c.hyphen > 0.0 && m > 0).then(|| {
+        let at = width;
+        width += c.hyphen;
+        at
+    });
     Line {
         atoms: s..e,
         x,
@@ -230,6 +235,7 @@ pub fn layout_line(atoms: &[Atom], plan: &Plan, opts: &Options, c: &Chosen) -> L
         ends_paragraph: c.kind == LineKind::Last,
         natural,
         hanging: c.hang && m > 0,
+        hyphen,
     }
 }
 

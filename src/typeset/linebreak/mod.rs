@@ -50,6 +50,9 @@ pub struct Atom {
     /// The atom is part of a URL or inline code: §1.5 URL breaking applies between two such
     /// atoms (break after `/` `//`, before `. , - _ ? # % ~`, before/after `= &`, nowhere else).
     pub url: bool,
+    /// A hyphenation point after this atom (inside a Latin word): the width of the hyphen set
+    /// at the line end if the line breaks here; 0 = no hyphenation point.
+    pub hyphen: f32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +83,7 @@ impl Atom {
             width,
             em,
             url: false,
+            hyphen: 0.0,
         }
     }
     /// A character cluster of natural advance `width` pt.
@@ -101,6 +105,11 @@ impl Atom {
     /// The same atom marked as part of a URL or inline code.
     pub fn with_url(mut self) -> Self {
         self.url = true;
+        self
+    }
+    /// The same atom with a hyphenation point after it; `hyphen` is the hyphen's width in pt.
+    pub fn with_hyphen(mut self, hyphen: f32) -> Self {
+        self.hyphen = hyphen;
         self
     }
     /// The character, if this is a `Char` atom.
@@ -179,6 +188,9 @@ pub struct Line {
     /// Addition: the last atom is a hanging `、，。．` set in the right margin (only with
     /// `Options::hanging`); its x is `width`.
     pub hanging: bool,
+    /// The line ends at a hyphenation point: x of the hyphen to draw after the last atom (the
+    /// hyphen is inside `width`).
+    pub hyphen: Option<f32>,
 }
 
 /// Break one paragraph into lines (total-fit) and place every atom.

@@ -256,3 +256,56 @@ fn timing_200k() {
     println!("{} atoms → {} lines in {dt:?}", atoms.len(), lines.len());
     assert!(lines.len() > 1000);
 }
+
+/// `han` Han characters, then `（International`, with the hyphenation points `Inter-na-tional`
+/// marked (hyphen 0.5 em) when `points` is set; em = 1 pt.
+fn han_then_word(han: usize, points: bool) -> Vec<super::Atom> {
+    let text = format!("{}（International", "中".repeat(han));
+    let mut atoms = atoms_from_str(&text, 1.0, model_width);
+    if points {
+        let word = han + 1;
+        for k in [word + 4, word + 6] {
+            atoms[k] = atoms[k].clone().with_hyphen(0.5);
+        }
+    }
+    atoms
+}
+
+fn justified(measure: f32) -> Options {
+    Options {
+        measure,
+        ..Options::default()
+    }
+}
+
+#[test]
+fn hyphenation_replaces_a_letter_spaced_line() {
+    // Without points: `中×8` alone on a 12 em line, 4 em spread over 7 gaps.
+    let lines = break_paragraph(&han_then_word(8, false), &justified(12.0));
+    assert_eq!((lines[0].atoms.clone(), lines[0].hyphen), (0..8, None));
+    let gap = lines[0].x[1] - lines[0].x[0] - lines[0].advance[0];
+    assert!(gap > 0.5, "letter-spaced by {gap} em");
+    // With points: `中×8（Inter-` fills the line at natural spacing; the hyphen ends it.
+    let lines = break_paragraph(&han_then_word(8, true), &justified(12.0));
+    let first = &lines[0];
+    assert_eq!(first.atoms, 0..14);
+    assert_eq!(first.hyphen, Some(11.5));
+    assert!((first.width - 12.0).abs() < 1e-3);
+    assert!(
+        first
+            .x
+            .windows(2)
+            .zip(&first.advance)
+            .all(|(x, a)| x[1] - x[0] - a < 1e-3)
+    );
+    assert_eq!(lines[1].atoms.start, 14);
+    assert_eq!(lines[1].hyphen, None);
+}
+
+#[test]
+fn hyphenation_is_not_used_for_a_mildly_loose_line() {
+    // 4 em over 32 gaps is 0.125 em each: cheaper than a hyphen, so the word stays whole.
+    let lines = break_paragraph(&han_then_word(33, true), &justified(37.0));
+    assert_eq!((lines[0].atoms.clone(), lines[0].hyphen), (0..33, None));
+    assert!(lines.iter().all(|l| l.hyphen.is_none()));
+}
