@@ -181,6 +181,8 @@ fn the_pdf_is_tagged_with_the_book_structure() {
     assert_eq!(count("BibEntry"), 48);
     assert_eq!(count("Figure"), 2);
     assert_eq!(count("Caption"), 2);
+    // The one footnote of chapter 2 is a Note element (its number included), not a paragraph.
+    assert_eq!(count("Note"), 1);
     assert!(json.contains("\"/Alt\": \"u:8×8 像素网格上按随机顺序逐个生成像素的四个阶段\""));
     assert!(count("P") > 200, "{} paragraphs", count("P"));
 }

@@ -4,10 +4,13 @@
 //! plus the laid-out footnote bodies. Output: [`PageDraft`]s with every item at its page position and a
 //! table of anchors (`chapter id`, heading ids, reference entries) → (page index, y). Breaking first
 //! assigns boxes to pages using heights only, so a keep can pull boxes back onto the next page; then each
-//! page is drawn. Footnote markers are numbered here, restarting on each page (typography.md §7).
+//! page is drawn. Footnote markers are numbered here, restarting on each page (typography.md §7). A
+//! note starts on the page of its mark; one too long for the rest of that page continues, unnumbered,
+//! at the foot of the next page, above that page's own notes.
 
-use super::page::{Item, LinkDest, Page, Point, Rect};
+use super::page::{Item, LinkDest, Page, Point, Rect, Structure};
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// A footnote: (chapter index, index into its `footnotes`).
@@ -112,14 +115,17 @@ impl Geometry {
 pub trait NoteSource {
     /// The lines of a note's text (without marker), and their total height.
     fn body(&self, note: NoteKey) -> &[BoxElem];
-    /// Items of a note marker (the circled number) at a baseline, in the running text or before a note.
-    fn marker(&mut self, number: usize, at: Point, in_note: bool) -> Vec<Item>;
+    /// Items of a note marker (the circled number) at a baseline, in the running text or before a
+    /// note; it belongs to `structure` (the paragraph it marks, or the note it labels).
+    fn marker(
+        &mut self,
+        number: usize,
+        at: Point,
+        in_note: bool,
+        structure: Structure,
+    ) -> Vec<Item>;
     /// Gap plus separator rule above the notes of a page.
     fn separator(&self) -> (f32, Vec<Item>);
-}
-
-fn note_height(notes: &dyn NoteSource, key: NoteKey) -> f32 {
-    notes.body(key).iter().map(|b| b.height).sum()
 }
 
 /// Breaks `elems` into pages and draws them.
@@ -146,12 +152,28 @@ pub fn paginate(
         let left = geo.left(index);
         let mut page = blank_page(geo);
         let mut y = geo.top;
-        let mut keys: Vec<NoteKey> = Vec::new();
-        let mut marks_drawn = Vec::new();
-        let mut place = |b: &BoxElem, y: &mut f32, page: &mut Page, keys: &mut Vec<NoteKey>| {
-            for it in &b.items {
-                page.items.push(offset_item(it, left, *y));
+        let mut place = |b: &BoxElem, y: &mut f32, page: &mut Page| {
+            let mut items: Vec<Item> = b.items.iter().map(|it| offset_item(it, left, *y)).collect();
+            for m in &b.marks {
+                let Some(n) = r.numbers.iter().position(|k| *k == m.note) else {
+                    continue;
+                };
+                let at = Point {
+                    x: m.x + left,
+                    y: *y + m.y,
+                };
+                // The mark goes right after the run it follows, as part of the same paragraph.
+                let after = items.iter().rposition(|it| {
+                    matches!(it, Item::Text(t) if t.origin.x <= at.x && t.structure != Structure::Artifact)
+                });
+                let structure = match after.map(|i| &items[i]) {
+                    Some(Item::Text(t)) => t.structure,
+                    _ => Structure::Artifact,
+                };
+                let slot = after.map_or(items.len(), |i| i + 1);
+                items.splice(slot..slot, notes.marker(n + 1, at, false, structure));
             }
+            page.items.extend(items);
             for (name, ay) in &b.anchors {
                 anchors.entry(name.clone()).or_insert((index, *y + ay));
             }
@@ -163,30 +185,14 @@ pub fn paginate(
                 };
                 links.push((index, rect, name.clone()));
             }
-            for m in &b.marks {
-                let n = match keys.iter().position(|k| *k == m.note) {
-                    Some(p) => p + 1,
-                    None => {
-                        keys.push(m.note);
-                        keys.len()
-                    }
-                };
-                marks_drawn.push((
-                    n,
-                    Point {
-                        x: m.x + left,
-                        y: *y + m.y,
-                    },
-                ));
-            }
             *y += b.height;
         };
         if let Some(h) = &r.header {
-            place(h, &mut y, &mut page, &mut keys);
+            place(h, &mut y, &mut page);
         }
         for e in &elems[r.elems.clone()] {
             match e {
-                Elem::Box(b) => place(b, &mut y, &mut page, &mut keys),
+                Elem::Box(b) => place(b, &mut y, &mut page),
                 Elem::Space(h) => {
                     if y > geo.top + 0.01 {
                         y += h;
@@ -195,39 +201,7 @@ pub fn paginate(
                 Elem::Start(_) => {}
             }
         }
-        for (n, at) in marks_drawn {
-            page.items.extend(notes.marker(n, at, false));
-        }
-        if !keys.is_empty() {
-            let total: f32 = keys.iter().map(|k| note_height(notes, *k)).sum();
-            let (gap, sep) = notes.separator();
-            let mut ny = geo.height - geo.bottom - total;
-            for it in &sep {
-                page.items.push(offset_item(it, left, ny - gap * 0.55));
-            }
-            for (i, key) in keys.iter().enumerate() {
-                let body = notes.body(*key).to_vec();
-                let mut first = true;
-                for b in &body {
-                    if first {
-                        let base = b.items.iter().find_map(|it| match it {
-                            Item::Text(t) => Some(t.origin.y),
-                            _ => None,
-                        });
-                        let at = Point {
-                            x: left,
-                            y: ny + base.unwrap_or(b.height * 0.7),
-                        };
-                        page.items.extend(notes.marker(i + 1, at, true));
-                        first = false;
-                    }
-                    for it in &b.items {
-                        page.items.push(offset_item(it, left, ny));
-                    }
-                    ny += b.height;
-                }
-            }
-        }
+        draw_notes(&r, notes, geo, left, &mut page);
         pages.push(PageDraft {
             page,
             opening: r.start_elem.is_some(),
@@ -245,6 +219,59 @@ pub fn paginate(
         }
     }
     (pages, anchors)
+}
+
+/// Sets a page's footnote lines at the foot of its text block, under the separator: a note
+/// continued from the previous page first, without a number; each other note with the number of
+/// its mark on this page.
+fn draw_notes(
+    r: &PageRange,
+    notes: &mut dyn NoteSource,
+    geo: &Geometry,
+    left: f32,
+    page: &mut Page,
+) {
+    if r.notes.is_empty() {
+        return;
+    }
+    let lines = |p: &NotePart| notes_lines(&*notes, p);
+    let total: f32 = r
+        .notes
+        .iter()
+        .map(|p| lines(p).iter().map(|b| b.height).sum::<f32>())
+        .sum();
+    let (gap, sep) = notes.separator();
+    let mut ny = geo.height - geo.bottom - total;
+    for it in &sep {
+        page.items.push(offset_item(it, left, ny - gap * 0.55));
+    }
+    for part in &r.notes {
+        let body = notes_lines(&*notes, part).to_vec();
+        let number = r.numbers.iter().position(|k| *k == part.key);
+        for (i, b) in body.iter().enumerate() {
+            if let (0, 0, Some(n)) = (i, part.lines.start, number) {
+                let first = b.items.iter().find_map(|it| match it {
+                    Item::Text(t) => Some((t.origin.y, t.structure)),
+                    _ => None,
+                });
+                let at = Point {
+                    x: left,
+                    y: ny + first.map_or(b.height * 0.7, |f| f.0),
+                };
+                let structure = first.map_or(Structure::Artifact, |f| f.1);
+                page.items.extend(notes.marker(n + 1, at, true, structure));
+            }
+            for it in &b.items {
+                page.items.push(offset_item(it, left, ny));
+            }
+            ny += b.height;
+        }
+    }
+}
+
+/// The lines of a note part.
+fn notes_lines<'a>(notes: &'a dyn NoteSource, p: &NotePart) -> &'a [BoxElem] {
+    notes.body(p.key).get(p.lines.clone()).unwrap_or_default()
 }
 
 fn blank_page(geo: &Geometry) -> Page {
@@ -300,39 +327,205 @@ pub fn offset_item(it: &Item, dx: f32, dy: f32) -> Item {
     }
 }
 
+/// Lines `lines` of footnote `key`, set at the foot of one page.
+#[derive(Debug, Clone, PartialEq)]
+struct NotePart {
+    key: NoteKey,
+    lines: Range<usize>,
+    /// The element whose note mark brought the note in (for a part carried over from an earlier
+    /// page: that page's element).
+    from: usize,
+}
+
+/// Lines of a note kept on the page of its mark when the rest of the note must continue at the
+/// foot of the next page (Chicago 14.47: a long note may run over; TeX keeps at least one line).
+const MIN_NOTE_LINES: usize = 2;
+/// The most of the text block a note continued from the previous page fills before the page's own
+/// text, so that text always moves on.
+const CONTINUED_SHARE: f32 = 0.6;
+
 /// One page's share of the element list.
 struct PageRange {
-    elems: std::ops::Range<usize>,
+    elems: Range<usize>,
     start_elem: Option<PageStart>,
     head: Option<String>,
     numbering: Numbering,
     header: Option<Arc<BoxElem>>,
+    /// The footnote lines at its foot, top to bottom: a continued note first.
+    notes: Vec<NotePart>,
+    /// The notes whose marks are on this page, in mark order: ① is the first (§7).
+    numbers: Vec<NoteKey>,
 }
 
-/// Assigns elements to pages from heights alone.
+/// The footnotes of the page being filled, and those waiting for the next pages.
+struct NoteState<'a> {
+    src: &'a dyn NoteSource,
+    sep: f32,
+    parts: Vec<NotePart>,
+    /// Notes first marked on this page, with the element that marks them.
+    numbers: Vec<(NoteKey, usize)>,
+    /// Height of the notes area (separator included).
+    height: f32,
+    /// Note lines that must continue at the foot of the following pages.
+    carry: Vec<NotePart>,
+}
+
+impl NoteState<'_> {
+    fn line(&self, key: NoteKey, i: usize) -> f32 {
+        self.src.body(key).get(i).map_or(0.0, |b| b.height)
+    }
+
+    fn lines_height(&self, key: NoteKey, lines: Range<usize>) -> f32 {
+        lines.map(|i| self.line(key, i)).sum()
+    }
+
+    fn push(&mut self, part: NotePart) {
+        if part.lines.is_empty() {
+            return;
+        }
+        if self.parts.is_empty() {
+            self.height += self.sep;
+        }
+        self.height += self.lines_height(part.key, part.lines.clone());
+        self.parts.push(part);
+    }
+
+    /// Starts a page: notes carried over go first, up to `cap` pt.
+    fn start_page(&mut self, cap: f32) {
+        self.parts.clear();
+        self.numbers.clear();
+        self.height = 0.0;
+        let carry = std::mem::take(&mut self.carry);
+        let mut room = cap - self.sep;
+        let mut iter = carry.into_iter();
+        for part in iter.by_ref() {
+            let mut end = part.lines.start;
+            while end < part.lines.end
+                && (self.line(part.key, end) <= room
+                    || end == part.lines.start && self.parts.is_empty())
+            {
+                room -= self.line(part.key, end);
+                end += 1;
+            }
+            let rest = end..part.lines.end;
+            self.push(NotePart {
+                lines: part.lines.start..end,
+                ..part
+            });
+            if !rest.is_empty() {
+                self.carry.push(NotePart {
+                    lines: rest,
+                    ..part
+                });
+                break;
+            }
+        }
+        self.carry.extend(iter);
+    }
+
+    /// Tries to add the notes first marked in element `from`, with `room` pt left on the page
+    /// once the element itself is placed. `Some(true)`: all of them fit. `Some(false)`: the page
+    /// must end after the element; as many lines as fit stay, at least [`MIN_NOTE_LINES`] of a
+    /// split note unless `force` (the element opens the page), and the rest is carried over.
+    /// `None`: the element does not go on this page.
+    fn add(&mut self, keys: &[NoteKey], from: usize, room: f32, force: bool) -> Option<bool> {
+        let mut room = room
+            - if self.parts.is_empty() && !keys.is_empty() {
+                self.sep
+            } else {
+                0.0
+            };
+        if room < 0.0 && !force {
+            return None;
+        }
+        let mut placed = Vec::new();
+        let mut carry = Vec::new();
+        for &key in keys {
+            let n = self.src.body(key).len();
+            if !carry.is_empty() {
+                carry.push(NotePart {
+                    key,
+                    lines: 0..n,
+                    from,
+                });
+                continue;
+            }
+            let mut k = 0;
+            while k < n && self.line(key, k) <= room {
+                room -= self.line(key, k);
+                k += 1;
+            }
+            if k < n && k < MIN_NOTE_LINES.min(n) && !force {
+                return None;
+            }
+            placed.push(NotePart {
+                key,
+                lines: 0..k,
+                from,
+            });
+            if k < n {
+                carry.push(NotePart {
+                    key,
+                    lines: k..n,
+                    from,
+                });
+            }
+        }
+        self.numbers.extend(keys.iter().map(|&key| (key, from)));
+        for p in placed {
+            self.push(p);
+        }
+        let whole = carry.is_empty();
+        self.carry.extend(carry);
+        Some(whole)
+    }
+
+    /// The page ends before element `k`: notes brought in by `k` and later elements go back
+    /// (a part carried over from an earlier page has an earlier `from`).
+    fn end_page(&mut self, k: usize) -> (Vec<NotePart>, Vec<NoteKey>) {
+        self.parts.retain(|p| p.from < k);
+        self.carry.retain(|p| p.from < k);
+        self.numbers.retain(|&(_, from)| from < k);
+        let numbers = self.numbers.drain(..).map(|(key, _)| key).collect();
+        (std::mem::take(&mut self.parts), numbers)
+    }
+}
+
+/// Assigns elements to pages from heights alone. A page holds its boxes plus the footnotes they
+/// mark; a note too long for the rest of the page continues at the foot of the next one.
 fn assign(elems: &[&Elem], geo: &Geometry, notes: &dyn NoteSource) -> Vec<PageRange> {
     let avail = geo.block_height() + 0.5;
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
     let mut y = 0.0f32;
-    let mut note_h = 0.0f32;
-    let mut seen: Vec<NoteKey> = Vec::new();
     let mut cur_start: Option<PageStart> = None;
     let mut head: Option<String> = None;
     let mut numbering = Numbering::None;
     let mut header: Option<Arc<BoxElem>> = None;
-    let sep = notes.separator().0;
+    let mut st = NoteState {
+        src: notes,
+        sep: notes.separator().0,
+        parts: Vec::new(),
+        numbers: Vec::new(),
+        height: 0.0,
+        carry: Vec::new(),
+    };
+    // The page must end after the box just placed (a note was split there).
+    let mut full = false;
     while i < elems.len() {
         match &elems[i] {
             Elem::Start(s) => {
                 if i > start || cur_start.is_some() {
+                    let (parts, numbers) = st.end_page(i);
                     out.push(PageRange {
                         elems: start..i,
                         start_elem: cur_start.take(),
                         head: head.clone(),
                         numbering,
                         header: header.take(),
+                        notes: parts,
+                        numbers,
                     });
                 }
                 head = s.head.clone();
@@ -341,8 +534,8 @@ fn assign(elems: &[&Elem], geo: &Geometry, notes: &dyn NoteSource) -> Vec<PageRa
                 i += 1;
                 start = i;
                 y = 0.0;
-                note_h = 0.0;
-                seen.clear();
+                full = false;
+                st.start_page(avail * CONTINUED_SHARE);
             }
             Elem::Space(h) => {
                 if y > 0.0 {
@@ -351,20 +544,22 @@ fn assign(elems: &[&Elem], geo: &Geometry, notes: &dyn NoteSource) -> Vec<PageRa
                 i += 1;
             }
             Elem::Box(b) => {
-                let mut nh = 0.0;
+                let mut keys: Vec<NoteKey> = Vec::new();
                 for m in &b.marks {
-                    if !seen.contains(&m.note) {
-                        nh += note_height(notes, m.note);
+                    if !st.numbers.iter().any(|n| n.0 == m.note) && !keys.contains(&m.note) {
+                        keys.push(m.note);
                     }
                 }
-                if nh > 0.0 && note_h == 0.0 {
-                    nh += sep;
-                }
                 let page_empty = !elems[start..i].iter().any(|e| matches!(e, Elem::Box(_)));
-                if y + b.height + note_h + nh <= avail || page_empty {
+                let room = avail - y - b.height - st.height;
+                let added = if full {
+                    None
+                } else {
+                    st.add(&keys, i, room, page_empty)
+                };
+                if let Some(whole) = added {
                     y += b.height;
-                    note_h += nh;
-                    seen.extend(b.marks.iter().map(|m| m.note));
+                    full = !whole;
                     i += 1;
                     continue;
                 }
@@ -384,18 +579,21 @@ fn assign(elems: &[&Elem], geo: &Geometry, notes: &dyn NoteSource) -> Vec<PageRa
                 if Some(k) == first_box || k <= start {
                     k = i;
                 }
+                let (parts, numbers) = st.end_page(k);
                 out.push(PageRange {
                     elems: start..k,
                     start_elem: cur_start.take(),
                     head: head.clone(),
                     numbering,
                     header: header.take(),
+                    notes: parts,
+                    numbers,
                 });
                 start = k;
                 i = k;
                 y = 0.0;
-                note_h = 0.0;
-                seen.clear();
+                full = false;
+                st.start_page(avail * CONTINUED_SHARE);
                 // A page that starts inside a table repeats its header row.
                 if let Some(Elem::Box(nb)) = elems.get(k)
                     && let Some(h) = &nb.header
@@ -407,12 +605,29 @@ fn assign(elems: &[&Elem], geo: &Geometry, notes: &dyn NoteSource) -> Vec<PageRa
         }
     }
     if i > start || cur_start.is_some() {
+        let (parts, numbers) = st.end_page(i);
         out.push(PageRange {
             elems: start..i,
             start_elem: cur_start.take(),
-            head,
+            head: head.clone(),
             numbering,
             header,
+            notes: parts,
+            numbers,
+        });
+    }
+    // Notes still running after the last text: pages of notes only.
+    while !st.carry.is_empty() {
+        st.start_page(avail);
+        let (parts, numbers) = st.end_page(elems.len());
+        out.push(PageRange {
+            elems: elems.len()..elems.len(),
+            start_elem: None,
+            head: head.clone(),
+            numbering,
+            header: None,
+            notes: parts,
+            numbers,
         });
     }
     out

@@ -6,7 +6,7 @@
 
 use super::blocks::{Env, blocks};
 use super::flow::{BoxElem, Elem, NoteKey, NoteSource};
-use super::page::{Color, Item, Point};
+use super::page::{BlockRole, Color, Item, Point, Structure};
 use super::paragraph::SUP_SCALE;
 use super::shape::Shaper;
 use super::{Ctx, TypesetError};
@@ -38,13 +38,23 @@ pub fn layout_chapter(ctx: &mut Ctx, index: usize, ch: &Chapter) -> Result<(), T
     for (n, note) in ch.footnotes.iter().enumerate() {
         ctx.chapter = index;
         let elems = blocks(ctx, &note.blocks, &env)?;
-        let boxes: Vec<BoxElem> = elems
+        // One structure element for the whole note, whatever blocks it holds.
+        ctx.begin(BlockRole::Note);
+        let note_structure = ctx.structure;
+        let mut boxes: Vec<BoxElem> = elems
             .into_iter()
             .filter_map(|e| match e {
                 Elem::Box(b) => Some(b),
                 _ => None,
             })
             .collect();
+        for it in boxes.iter_mut().flat_map(|b| &mut b.items) {
+            if let Item::Text(t) = it
+                && t.structure != Structure::Artifact
+            {
+                t.structure = note_structure;
+            }
+        }
         ctx.notes.insert((index, n), boxes);
     }
     Ok(())
@@ -77,7 +87,13 @@ impl NoteSource for NoteDrawer<'_> {
         self.notes.get(&note).map(|v| v.as_slice()).unwrap_or(&[])
     }
 
-    fn marker(&mut self, number: usize, at: Point, in_note: bool) -> Vec<Item> {
+    fn marker(
+        &mut self,
+        number: usize,
+        at: Point,
+        in_note: bool,
+        structure: Structure,
+    ) -> Vec<Item> {
         let text = crate::doc::note_marker(number);
         let size = if in_note {
             note_size(self.body)
@@ -91,7 +107,7 @@ impl NoteSource for NoteDrawer<'_> {
             .unwrap_or_else(|| self.fonts.face_id(Role::Serif));
         let glyphs = self.shaper.shape(face, &text, size);
         let run = super::page::TextRun {
-            structure: super::page::Structure::Artifact,
+            structure,
             face,
             size,
             origin: at,
