@@ -182,6 +182,12 @@ impl ImageError {
     }
 }
 
+/// The size in pixels of the image file at `path`, read from its header (for layout: the file was
+/// checked when the book was loaded).
+pub fn dimensions(path: &Path) -> Result<(u32, u32), ImageError> {
+    image::image_dimensions(path).map_err(|e| ImageError::Read(e.to_string()))
+}
+
 /// Read and check the image file at `path` (for writers given a document that did not go through
 /// `load`, such as hand-built test documents).
 pub fn read(path: &Path) -> Result<Picture, ImageError> {

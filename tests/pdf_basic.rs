@@ -44,6 +44,21 @@ fn book() -> Document {
             ],
             span: sp(),
         });
+        if n == 1 {
+            // An icon in running text: set in the line, on the em box, not as its alt text.
+            blocks.push(Block::Paragraph {
+                content: vec![
+                    Inline::Text("标有".into()),
+                    Inline::Image(Image {
+                        path: "images/done.png".into(),
+                        alt: "完成".into(),
+                        span: sp(),
+                    }),
+                    Inline::Text("的小节已经校对。".into()),
+                ],
+                span: sp(),
+            });
+        }
         for _ in 0..12 {
             blocks.push(para(PARA));
         }
@@ -139,6 +154,43 @@ fn basic_book() {
             assert!(on_line, "TOC entry for page {label} shows another number");
         }
     }
+    // The inline icon: one em square (A5 body 10.5 pt), on the line of its text, between 有 and 的.
+    let (icon_page, rect) = paged
+        .pages
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| {
+            p.items.iter().find_map(|it| match it {
+                Item::Image { rect, alt, .. } if alt == "完成" => Some((i, *rect)),
+                _ => None,
+            })
+        })
+        .expect("the inline image is drawn");
+    assert!(
+        (rect.width - 10.5).abs() < 0.01 && (rect.height - 10.5).abs() < 0.01,
+        "{rect:?}"
+    );
+    let line = paged.pages[icon_page]
+        .items
+        .iter()
+        .find_map(|it| match it {
+            Item::Text(t) if t.text == "标有" => Some(t),
+            _ => None,
+        })
+        .expect("its line");
+    let (top, bottom) = (line.origin.y - 0.88 * 10.5, line.origin.y + 0.12 * 10.5);
+    assert!((rect.y - top).abs() < 0.01 && (rect.y + rect.height - bottom).abs() < 0.01);
+    assert!(
+        (rect.x - (line.origin.x + 2.0 * 10.5)).abs() < 0.01,
+        "after 标有"
+    );
+    assert!(
+        !paged.pages[icon_page]
+            .items
+            .iter()
+            .any(|it| matches!(it, Item::Text(t) if t.text.contains("完成"))),
+        "the alt text is not set"
+    );
     // Same bytes on a second run.
     assert_eq!(bytes, render().1, "output is not reproducible");
     // Text layer round trip.

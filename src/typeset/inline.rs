@@ -7,7 +7,7 @@
 
 use super::Ctx;
 use super::paragraph::{LinkRef, ObjKind, Piece, Style};
-use crate::doc::{Inline, LinkTarget};
+use crate::doc::{Image, Inline, LinkTarget};
 use crate::fonts::Role;
 
 /// Anchor name of a chapter's opening.
@@ -18,6 +18,36 @@ pub fn chapter_anchor(id: &str) -> String {
 /// Anchor name of a heading.
 pub fn heading_anchor(id: &str) -> String {
     format!("h:{id}")
+}
+
+/// Tallest an inline image is set, in ems of its text: it fills the CJK em box at most, so the
+/// line keeps its pitch (an image alone in its paragraph is a figure, set at its own size).
+const INLINE_IMAGE_EMS: f32 = 1.0;
+
+/// An image inside running text (an icon, a badge, a small formula): its pixels at 150 dpi, as for
+/// figures, scaled down to the em box and the measure. An image whose size cannot be read (the
+/// loader has checked that it exists) is set as its alternative text.
+fn inline_image(ctx: &Ctx, img: &Image, st: &Style) -> Piece {
+    let path = ctx.settings.root.join(&img.path);
+    let Ok((pw, ph)) = crate::images::dimensions(&path) else {
+        return Piece::Text(img.alt.clone(), st.clone());
+    };
+    let (w, h) = (
+        pw.max(1) as f32 * 72.0 / 150.0,
+        ph.max(1) as f32 * 72.0 / 150.0,
+    );
+    let scale = (st.size * INLINE_IMAGE_EMS / h)
+        .min(ctx.measure / w)
+        .min(1.0);
+    Piece::Object(
+        ObjKind::Image {
+            path,
+            alt: img.alt.clone(),
+            width: w * scale,
+            height: h * scale,
+        },
+        st.clone(),
+    )
 }
 
 /// Flattens inlines into pieces in `style`.
@@ -85,7 +115,7 @@ fn push(ctx: &Ctx, inlines: &[Inline], st: &Style, out: &mut Vec<Piece>) {
                     out,
                 )
             }
-            Inline::Image(img) => out.push(Piece::Text(img.alt.clone(), st.clone())),
+            Inline::Image(img) => out.push(inline_image(ctx, img, st)),
             Inline::Cite(c) => {
                 let Some(mark) = ctx.cites.get(&c.span).and_then(|&i| ctx.refs.marks.get(i)) else {
                     let keys: Vec<String> = c.items.iter().map(|i| format!("?{}", i.key)).collect();

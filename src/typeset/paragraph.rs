@@ -14,6 +14,7 @@ use super::shape::{Ink, ShapedGlyph, is_han, is_shared_mark, punct_frame};
 use super::{Ctx, hyphenate};
 use crate::fonts::{FaceId, Role};
 use crate::refs::MarkPart;
+use std::path::PathBuf;
 
 /// Link of a piece of text.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +53,13 @@ pub enum ObjKind {
     Note(NoteKey),
     /// A superscript citation mark such as `[3]` or `[17-18]`, each number linked to its entry.
     Sup(Vec<MarkPart>),
+    /// An image in running text, `width` × `height` pt, sitting on the em box of its line.
+    Image {
+        path: PathBuf,
+        alt: String,
+        width: f32,
+        height: f32,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -185,18 +193,18 @@ pub fn layout(ctx: &mut Ctx, pieces: &[Piece], o: &ParaOpts) -> Vec<BoxElem> {
                 let si = style_ix(&mut styles, st);
                 let small = st.size * SUP_SCALE;
                 let face = ctx.fonts.face_id(Role::Serif);
-                let width = match kind {
-                    ObjKind::Note(_) => ctx.shaper.width(face, "⑳", small),
-                    ObjKind::Sup(parts) => parts
-                        .iter()
-                        .map(|p| ctx.shaper.width(face, &p.text, small))
-                        .sum(),
+                let (width, glue_before) = match kind {
+                    ObjKind::Note(_) => (ctx.shaper.width(face, "⑳", small), true),
+                    ObjKind::Sup(parts) => (
+                        parts
+                            .iter()
+                            .map(|p| ctx.shaper.width(face, &p.text, small))
+                            .sum(),
+                        true,
+                    ),
+                    ObjKind::Image { width, .. } => (*width, false),
                 };
-                atoms.push(Atom::new(
-                    AtomKind::Object { glue_before: true },
-                    width,
-                    st.size,
-                ));
+                atoms.push(Atom::new(AtomKind::Object { glue_before }, width, st.size));
                 let mut info = empty_info(ctx, st, si);
                 info.face = face;
                 info.obj = Some(kind.clone());
@@ -464,6 +472,25 @@ fn emit_line(
                     let mut r = text_run(ctx, info.face, &text, small, Point { x, y }, st.color);
                     r.structure = ctx.structure;
                     b.items.push(Item::Text(r));
+                }
+                ObjKind::Image {
+                    path,
+                    alt,
+                    width,
+                    height,
+                } => {
+                    // Centred on the CJK em box (0.88 em above the baseline, 0.12 below).
+                    let centre = baseline - 0.38 * st.size;
+                    b.items.push(Item::Image {
+                        rect: Rect {
+                            x,
+                            y: centre - height / 2.0,
+                            width: *width,
+                            height: *height,
+                        },
+                        path: path.clone(),
+                        alt: alt.clone(),
+                    });
                 }
             }
             continue;

@@ -201,7 +201,7 @@ pub fn figure(
     env: &Env,
 ) -> Result<Vec<Elem>, TypesetError> {
     let path = ctx.settings.root.join(&image.path);
-    let (pw, ph) = image::image_dimensions(&path).map_err(|e| TypesetError::Image {
+    let (pw, ph) = crate::images::dimensions(&path).map_err(|e| TypesetError::Image {
         path: path.clone(),
         message: e.to_string(),
     })?;
