@@ -309,3 +309,28 @@ fn hyphenation_is_not_used_for_a_mildly_loose_line() {
     assert_eq!((lines[0].atoms.clone(), lines[0].hyphen), (0..33, None));
     assert!(lines.iter().all(|l| l.hyphen.is_none()));
 }
+
+#[test]
+fn a_light_stretch_beats_compressing_marks_mid_line() {
+    // Up to `十` the text is 31 em: on a 30 em line that compresses its three commas by 1 em.
+    // Ending the line at the third comma (set half-width there) leaves 29.5 em: 29 gaps
+    // stretched by 1/58 em each. The stretch is the lighter touch.
+    let text = "一二三四五六七八九，一二三四五六七八九，一二三四五六七八九，十一二三";
+    let atoms = atoms_from_str(text, 1.0, model_width);
+    let lines = break_paragraph(&atoms, &justified(30.0));
+    let first = &lines[0];
+    let last = first.atoms.end - 1;
+    assert_eq!(atoms[last].ch(), Some('，'));
+    let squeezed: Vec<usize> = first
+        .atoms
+        .clone()
+        .filter(|&i| i != last && atoms[i].ch() == Some('，'))
+        .filter(|&i| first.advance[i - first.atoms.start] < 0.99)
+        .collect();
+    assert!(
+        squeezed.is_empty(),
+        "commas compressed mid-line at {squeezed:?}"
+    );
+    let gap = first.x[1] - first.x[0] - first.advance[0];
+    assert!(gap > 0.0 && gap < 0.05, "stretched by {gap} em per gap");
+}
