@@ -404,3 +404,39 @@ fn a_long_english_word_is_hyphenated_rather_than_the_line_letter_spaced() {
         .collect();
     assert!(spaced.is_empty(), "letter-spaced: {spaced:?}");
 }
+
+/// List bullets are visible dots on the centre of the em box: `●` / `○` at half the text size
+/// (Noto CJK's `•` is a speck of about 0.15 em), never a missing glyph.
+#[test]
+fn list_bullets_are_half_size_shapes_on_the_em_box_centre() {
+    use folio::typeset::page::Item;
+    let (paged, _) = layout(None);
+    let mut seen = [0, 0];
+    for page in &paged.pages {
+        let runs: Vec<_> = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        for b in runs.iter().filter(|t| t.text == "●" || t.text == "○") {
+            seen[usize::from(b.text == "○")] += 1;
+            assert_eq!(b.size, 6.0, "half of the 12 pt text");
+            let text = runs
+                .iter()
+                .find(|t| {
+                    t.origin.x > b.origin.x
+                        && t.size == 12.0
+                        && (t.origin.y - b.origin.y).abs() < 6.0
+                })
+                .expect("the item's first line");
+            // The shape's em box centre (0.38 em above its baseline) is the text's.
+            let centre = |y: f32, size: f32| y - 0.38 * size;
+            assert!((centre(b.origin.y, 6.0) - centre(text.origin.y, 12.0)).abs() < 0.01);
+        }
+        assert!(!runs.iter().any(|t| t.text == "•" || t.text == "◦"));
+    }
+    assert!(seen[0] >= 10 && seen[1] >= 6, "bullets ● and ○: {seen:?}");
+}

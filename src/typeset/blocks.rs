@@ -234,29 +234,29 @@ fn block(ctx: &mut Ctx, b: &Block, env: &Env, out: &mut Vec<Elem>) -> Result<(),
                 ..env.clone()
             };
             for (k, item) in items.iter().enumerate() {
-                let marker = match (item.task, start) {
-                    (None, Some(s)) => format!("{}.", s + k as u64),
+                let (marker, scale) = match (item.task, start) {
+                    (None, Some(s)) => (format!("{}.", s + k as u64), 1.0),
                     (Some(done), _) => {
-                        let shapes: &[&str] = if done { &DONE } else { &TO_DO };
-                        first_drawable(ctx, env.role, shapes).to_string()
+                        first_drawable(ctx, env.role, if done { &DONE } else { &TO_DO })
                     }
-                    (None, None) => {
-                        let shapes: &[&str] = if env.left > 0.0 && env.indent == 0.0 {
-                            &INNER_BULLETS
-                        } else {
-                            &BULLETS
-                        };
-                        first_drawable(ctx, env.role, shapes).to_string()
+                    (None, None) if env.left > 0.0 && env.indent == 0.0 => {
+                        first_drawable(ctx, env.role, &INNER_BULLETS)
                     }
+                    (None, None) => first_drawable(ctx, env.role, &BULLETS),
                 };
                 let mut inner = blocks(ctx, &item.blocks, &e)?;
+                // A scaled shape keeps its centre on the centre of the CJK em box.
+                let small = env.size * scale;
                 attach_marker(
                     ctx,
                     &mut inner,
                     &marker,
                     env.role,
-                    env.size,
-                    e.left - 0.4 * env.size,
+                    small,
+                    Point {
+                        x: e.left - 0.4 * env.size,
+                        y: -0.38 * (env.size - small),
+                    },
                 );
                 out.extend(inner);
             }
@@ -343,34 +343,39 @@ pub fn heading(
     });
 }
 
-/// List markers, best first: the book's fonts may not have the first (the sample's subset fonts
-/// have no U+25E6), and a marker must never be drawn as a missing glyph.
-const BULLETS: [&str; 3] = ["•", "●", "-"];
-const INNER_BULLETS: [&str; 4] = ["◦", "○", "–", "-"];
-const DONE: [&str; 3] = ["☑", "■", "x"];
-const TO_DO: [&str; 3] = ["☐", "□", "o"];
+/// List markers, best first, each with the size it is set at (in text ems). The geometric shapes
+/// of CJK fonts fill most of the em, so `●` `○` are set at half size: a dot about 0.4 em across,
+/// which `•` (a Latin bullet, about 0.15 em in Noto CJK) is too small for and full-size `○` too
+/// heavy for. The book's fonts may have none of the first choices, and a marker must never be
+/// drawn as a missing glyph.
+const BULLETS: [(&str, f32); 3] = [("●", 0.5), ("•", 1.0), ("-", 1.0)];
+const INNER_BULLETS: [(&str, f32); 4] = [("○", 0.5), ("◦", 1.0), ("–", 1.0), ("-", 1.0)];
+const DONE: [(&str, f32); 3] = [("☑", 1.0), ("■", 0.6), ("x", 1.0)];
+const TO_DO: [(&str, f32); 3] = [("☐", 1.0), ("□", 0.6), ("o", 1.0)];
 
 /// The first of `shapes` some face along `role`'s fallbacks draws; the last one when none does.
-fn first_drawable<'s>(ctx: &Ctx, role: Role, shapes: &[&'s str]) -> &'s str {
-    shapes
+fn first_drawable(ctx: &Ctx, role: Role, shapes: &[(&str, f32)]) -> (String, f32) {
+    let (s, scale) = shapes
         .iter()
         .copied()
-        .find(|s| {
+        .find(|(s, _)| {
             s.chars()
                 .all(|c| ctx.fonts.face_for_char(role, c).is_some())
         })
         .or(shapes.last().copied())
-        .unwrap_or("-")
+        .unwrap_or(("-", 1.0));
+    (s.to_string(), scale)
 }
 
-/// Draws a list marker (or a reference label) before the first line of `elems`, right-aligned at `right`.
+/// Draws a list marker (or a reference label) before the first line of `elems`: right-aligned at
+/// `at.x`, on the line's baseline moved down by `at.y`.
 pub fn attach_marker(
     ctx: &mut Ctx,
     elems: &mut [Elem],
     text: &str,
     role: Role,
     size: f32,
-    right: f32,
+    at: Point,
 ) {
     let Some(b) = elems.iter_mut().find_map(|e| match e {
         Elem::Box(b) if b.items.iter().any(|i| matches!(i, Item::Text(_))) => Some(b),
@@ -390,8 +395,8 @@ pub fn attach_marker(
     let mut r = paragraph::text_run(ctx, face, text, size, Point::default(), Color::BLACK);
     let w = paragraph::run_width(&r);
     r.origin = Point {
-        x: right - w,
-        y: base.unwrap_or(b.height * 0.7),
+        x: at.x - w,
+        y: base.unwrap_or(b.height * 0.7) + at.y,
     };
     b.items.push(Item::Text(r));
 }

@@ -8,7 +8,7 @@
 use super::Ctx;
 use super::blocks::{Env, attach_marker, heading, opening, ref_pieces, strut};
 use super::flow::{Elem, Numbering};
-use super::page::BlockRole;
+use super::page::{BlockRole, Point};
 use super::paragraph::{self, Align, ParaOpts, Style};
 use crate::doc::Inline;
 use crate::fonts::Role;
@@ -117,7 +117,10 @@ fn list(ctx: &mut Ctx, entries: &[Entry]) -> Vec<Elem> {
                 &e.label,
                 Role::Serif,
                 size,
-                hang - size * 0.5,
+                Point {
+                    x: hang - size * 0.5,
+                    y: 0.0,
+                },
             );
         }
         if let Some(Elem::Box(b)) = lines.first_mut() {
