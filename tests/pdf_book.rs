@@ -440,3 +440,59 @@ fn list_bullets_are_half_size_shapes_on_the_em_box_centre() {
     }
     assert!(seen[0] >= 10 && seen[1] >= 6, "bullets ● and ○: {seen:?}");
 }
+
+/// The contents never leave a lone entry on a page, nor a chapter's entry at the foot of a page
+/// with its sections overleaf.
+#[test]
+fn contents_pages_keep_chapters_with_their_sections() {
+    use folio::typeset::page::{BlockRole, Item, Structure};
+    for paper in [None, Some(Paper::A5)] {
+        let (paged, _) = layout(paper);
+        let pages: Vec<Vec<(f32, &folio::typeset::page::TextRun)>> = paged
+            .pages
+            .iter()
+            .map(|p| {
+                let mut lines: Vec<_> = p
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Text(t)
+                            if matches!(
+                                t.structure,
+                                Structure::Block {
+                                    role: BlockRole::TocEntry,
+                                    ..
+                                }
+                            ) && t.origin.x < 30.0 + p.width / 4.0 =>
+                        {
+                            Some((t.origin.y, t))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+                lines.dedup_by(|a, b| (a.0 - b.0).abs() < 1.0);
+                lines
+            })
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert!(pages.len() >= 2, "{paper:?}: contents pages");
+        let chapter_face = pages[0][0].1.face;
+        for (i, lines) in pages.iter().enumerate() {
+            assert!(
+                lines.len() >= 2,
+                "{paper:?}: contents page {} has one entry",
+                i + 1
+            );
+            let (_, last) = lines[lines.len() - 1];
+            if i + 1 < pages.len() {
+                let (_, next) = pages[i + 1][0];
+                assert!(
+                    !(last.face == chapter_face && next.face != chapter_face),
+                    "{paper:?}: {:?} ends a contents page, its sections overleaf",
+                    last.text
+                );
+            }
+        }
+    }
+}

@@ -146,6 +146,10 @@ pub fn toc(
             &opts,
         );
         let n = lines.len();
+        // A chapter's entry stays with its first section's, and the last entry is never alone
+        // on a page.
+        let keep = (level == 1 && entries.get(i + 1).is_some_and(|x| x.level > 1))
+            || i + 2 == entries.len();
         for (k, l) in lines.iter_mut().enumerate() {
             l.anchor_links.push((
                 Rect {
@@ -160,6 +164,7 @@ pub fn toc(
                 l.keep_with_next = true;
                 continue;
             }
+            l.keep_with_next = keep;
             let base = l.items.iter().find_map(|it| match it {
                 Item::Text(t) => Some(t.origin.y),
                 _ => None,
