@@ -113,7 +113,8 @@ pub fn table(
             let mut lines = paragraph::layout(ctx, &p, &opts);
             if matches!(align.get(c), Some(ColAlign::Right)) && !header {
                 for l in &mut lines {
-                    let lw = line_width(std::slice::from_ref(l));
+                    // line_width is measured from the text block's edge; the cell starts at x + pad.
+                    let lw = line_width(std::slice::from_ref(l)) - (x + pad);
                     shift(l, w - 2.0 * pad - lw);
                 }
             }

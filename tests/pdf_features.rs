@@ -1,0 +1,68 @@
+//! The features fixture book (every Markdown construct folio supports: lists, task lists, quotes,
+//! code, tables, a figure, footnotes, citations, links, emphasis) through the whole pipeline into an
+//! A5 PDF: a page-dump snapshot (`FOLIO_ACCEPT=1` rewrites it), the page-model invariants, and the
+//! file judged by qpdf and pdffonts.
+
+mod common;
+
+use folio::config::{Overrides, Paper};
+use folio::diag::Diagnostics;
+
+#[test]
+fn features_book_page_dump() {
+    let root = common::fixture("features");
+    let mut diags = Diagnostics::default();
+    let settings = folio::config::load(
+        &root,
+        &Overrides {
+            out_dir: None,
+            paper: Some(Paper::A5),
+        },
+        &mut diags,
+    )
+    .expect("book.toml");
+    let doc = folio::load::load(&settings, &mut diags, false);
+    let refs = folio::refs::resolve(&settings, &doc, &mut diags);
+    let (fonts, _) =
+        folio::fonts::FontSet::resolve(&settings.fonts, &root.join("fonts")).expect("fonts");
+    assert!(!diags.has_errors());
+    let paged = folio::typeset::layout(&settings, &doc, &refs, &fonts).expect("layout");
+    common::check_page_model(&paged);
+    // The right-aligned column: both numbers end at the same x, right of the other columns.
+    let ends: Vec<(f32, f32)> = paged
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            folio::typeset::page::Item::Text(t) if t.text == "0.01%" || t.text == "300万" => {
+                Some((
+                    t.origin.x,
+                    t.origin.x + t.glyphs.iter().map(|g| g.x_advance).sum::<f32>(),
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ends.len(), 2, "{ends:?}");
+    assert!(
+        (ends[0].1 - ends[1].1).abs() < 0.01,
+        "right-aligned: {ends:?}"
+    );
+    assert!(ends[0].0 > 200.0, "in the third column: {ends:?}");
+    let dump = folio::typeset::dump::dump(&paged, Some(&fonts));
+    let snap = common::repo_root().join("tests/snapshots/pdf_features.txt");
+    if std::env::var("FOLIO_ACCEPT").is_ok() || !snap.exists() {
+        std::fs::write(&snap, &dump).unwrap();
+    } else {
+        let want = std::fs::read_to_string(&snap).unwrap();
+        assert!(
+            want == dump,
+            "page dump differs from {} (FOLIO_ACCEPT=1 to accept)",
+            snap.display()
+        );
+    }
+    let bytes = folio::pdf::write(&settings, paged, &fonts).expect("pdf");
+    let out = common::temp_dir("pdf-features").join("features.pdf");
+    std::fs::write(&out, &bytes).unwrap();
+    common::check_pdf_file(&out);
+}
