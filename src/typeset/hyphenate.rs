@@ -16,6 +16,9 @@ use hypher::Lang;
 const MIN_WORD: usize = 7;
 /// Letters kept on each side of a hyphen.
 const MIN_SIDE: usize = 3;
+/// Longer runs of letters are not words (hashes, generated identifiers): the emergency rule of
+/// §1.5 cuts them where needed. (The longest English dictionary word has 45 letters.)
+const MAX_WORD: usize = 48;
 
 /// Byte offsets inside `word` where it may be hyphenated, in increasing order.
 pub fn points(word: &str) -> Vec<usize> {
@@ -33,13 +36,15 @@ pub fn points(word: &str) -> Vec<usize> {
     out
 }
 
-/// A word of ASCII letters, long enough, either all lower-case or capitalised.
+/// A word of ASCII letters, of dictionary length, either all lower-case or capitalised.
 fn eligible(word: &str) -> bool {
     let mut chars = word.chars();
     let Some(first) = chars.next() else {
         return false;
     };
-    first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_lowercase()) && word.len() >= MIN_WORD
+    first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_lowercase())
+        && (MIN_WORD..=MAX_WORD).contains(&word.len())
 }
 
 #[cfg(test)]
@@ -66,8 +71,10 @@ mod tests {
     }
 
     #[test]
-    fn short_words_acronyms_and_identifiers_stay_whole() {
+    fn short_words_acronyms_identifiers_and_hashes_stay_whole() {
+        let hash = "deadbeefcafebabe".repeat(4);
         for w in [
+            &hash,
             "ICLR",
             "Atari",
             "AlphaZero",

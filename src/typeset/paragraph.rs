@@ -294,9 +294,11 @@ fn mark_hyphens(ctx: &mut Ctx, atoms: &mut [Atom], infos: &[Info], styles: &[Sty
         }
         let hyphen = ctx.shaper.width(face, "-", st.size);
         let mut at = 0;
+        let mut points = points.into_iter().peekable();
         for k in start..end {
             at += infos[k].text.len();
-            if points.contains(&at) {
+            while points.next_if(|&p| p < at).is_some() {}
+            if points.next_if_eq(&at).is_some() {
                 atoms[k].hyphen = hyphen;
             }
         }
