@@ -115,18 +115,7 @@ fn basic_book() {
     common::check_page_model(&paged);
     // Snapshot of the page dump.
     let dump = folio::typeset::dump::dump(&paged, Some(&fonts));
-    let snap = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/pdf_basic.txt");
-    if std::env::var("FOLIO_ACCEPT").is_ok() || !snap.exists() {
-        std::fs::create_dir_all(snap.parent().unwrap()).unwrap();
-        std::fs::write(&snap, &dump).unwrap();
-    } else {
-        let want = std::fs::read_to_string(&snap).unwrap();
-        assert!(
-            want == dump,
-            "page dump differs from {} (FOLIO_ACCEPT=1 to accept)",
-            snap.display()
-        );
-    }
+    common::assert_snapshot("pdf_basic", &dump);
     // TOC page numbers match where the chapters landed: each TOC link's target page carries that label.
     let toc = paged
         .pages

@@ -4,8 +4,7 @@
 mod common;
 
 use common::*;
-use folio::config::{Overrides, Paper};
-use folio::diag::Diagnostics;
+use folio::config::Paper;
 
 fn layout(paper: Option<Paper>) -> (folio::typeset::page::PagedDocument, Vec<u8>) {
     let (paged, bytes, _) = layout_with_refs(paper, |_| {});
@@ -20,26 +19,10 @@ fn layout_with_refs(
     Vec<u8>,
     folio::refs::Resolved,
 ) {
-    let root = repo_root();
-    let mut diags = Diagnostics::default();
-    let mut settings = folio::config::load(
-        &root,
-        &Overrides {
-            out_dir: None,
-            paper,
-        },
-        &mut diags,
-    )
-    .expect("book.toml");
-    tweak(&mut settings);
-    let doc = folio::load::load(&settings, &mut diags, false);
-    let refs = folio::refs::resolve(&settings, &doc, &mut diags);
-    let (fonts, _) =
-        folio::fonts::FontSet::resolve(&settings.fonts, &root.join("fonts")).expect("fonts");
-    assert!(!diags.has_errors());
-    let paged = folio::typeset::layout(&settings, &doc, &refs, &fonts).expect("layout");
-    let bytes = folio::pdf::write(&settings, paged.clone(), &fonts).expect("pdf");
-    (paged, bytes, refs)
+    let Laid {
+        paged, pdf, refs, ..
+    } = lay_out(&repo_root(), paper, tweak);
+    (paged, pdf, refs)
 }
 
 #[test]
@@ -198,15 +181,8 @@ fn collapse(s: &str) -> String {
 /// leaders); page furniture run by run. A line with two or more raised marks is cut at each mark:
 /// poppler may set such marks as a line of their own and break the text where they stood.
 fn stretches(page: &folio::typeset::page::Page) -> Vec<String> {
-    use folio::typeset::page::{Item, Structure, TextRun};
-    let runs: Vec<&TextRun> = page
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Text(t) => Some(t),
-            _ => None,
-        })
-        .collect();
+    use folio::typeset::page::{Structure, TextRun};
+    let runs = text_runs(page);
     let same_line = |a: &&TextRun, b: &&TextRun| {
         a.structure != Structure::Artifact
             && a.structure == b.structure
@@ -409,18 +385,10 @@ fn a_long_english_word_is_hyphenated_rather_than_the_line_letter_spaced() {
 /// (Noto CJK's `•` is a speck of about 0.15 em), never a missing glyph.
 #[test]
 fn list_bullets_are_half_size_shapes_on_the_em_box_centre() {
-    use folio::typeset::page::Item;
     let (paged, _) = layout(None);
     let mut seen = [0, 0];
     for page in &paged.pages {
-        let runs: Vec<_> = page
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                Item::Text(t) => Some(t),
-                _ => None,
-            })
-            .collect();
+        let runs = text_runs(page);
         for b in runs.iter().filter(|t| t.text == "●" || t.text == "○") {
             seen[usize::from(b.text == "○")] += 1;
             assert_eq!(b.size, 6.0, "half of the 12 pt text");

@@ -5,28 +5,13 @@
 
 mod common;
 
-use folio::config::{Overrides, Paper};
-use folio::diag::Diagnostics;
+use folio::config::Paper;
 
 #[test]
 fn features_book_page_dump() {
-    let root = common::fixture("features");
-    let mut diags = Diagnostics::default();
-    let settings = folio::config::load(
-        &root,
-        &Overrides {
-            out_dir: None,
-            paper: Some(Paper::A5),
-        },
-        &mut diags,
-    )
-    .expect("book.toml");
-    let doc = folio::load::load(&settings, &mut diags, false);
-    let refs = folio::refs::resolve(&settings, &doc, &mut diags);
-    let (fonts, _) =
-        folio::fonts::FontSet::resolve(&settings.fonts, &root.join("fonts")).expect("fonts");
-    assert!(!diags.has_errors());
-    let paged = folio::typeset::layout(&settings, &doc, &refs, &fonts).expect("layout");
+    let common::Laid {
+        paged, pdf, fonts, ..
+    } = common::lay_out(&common::fixture("features"), Some(Paper::A5), |_| {});
     common::check_page_model(&paged);
     // The right-aligned column: both numbers end at the same x, right of the other columns.
     let ends: Vec<(f32, f32)> = paged
@@ -50,19 +35,8 @@ fn features_book_page_dump() {
     );
     assert!(ends[0].0 > 200.0, "in the third column: {ends:?}");
     let dump = folio::typeset::dump::dump(&paged, Some(&fonts));
-    let snap = common::repo_root().join("tests/snapshots/pdf_features.txt");
-    if std::env::var("FOLIO_ACCEPT").is_ok() || !snap.exists() {
-        std::fs::write(&snap, &dump).unwrap();
-    } else {
-        let want = std::fs::read_to_string(&snap).unwrap();
-        assert!(
-            want == dump,
-            "page dump differs from {} (FOLIO_ACCEPT=1 to accept)",
-            snap.display()
-        );
-    }
-    let bytes = folio::pdf::write(&settings, paged, &fonts).expect("pdf");
+    common::assert_snapshot("pdf_features", &dump);
     let out = common::temp_dir("pdf-features").join("features.pdf");
-    std::fs::write(&out, &bytes).unwrap();
+    std::fs::write(&out, &pdf).unwrap();
     common::check_pdf_file(&out);
 }

@@ -5,23 +5,7 @@
 mod common;
 
 use common::*;
-use folio::config::Overrides;
-use folio::diag::Diagnostics;
-use folio::typeset::page::{BlockRole, Item, PagedDocument, Structure, TextRun};
-use std::path::Path;
-
-fn layout(root: &Path) -> (PagedDocument, Vec<u8>) {
-    let mut diags = Diagnostics::default();
-    let settings = folio::config::load(root, &Overrides::default(), &mut diags).expect("book.toml");
-    let doc = folio::load::load(&settings, &mut diags, false);
-    let refs = folio::refs::resolve(&settings, &doc, &mut diags);
-    let (fonts, _) =
-        folio::fonts::FontSet::resolve(&settings.fonts, &root.join("fonts")).expect("fonts");
-    assert!(!diags.has_errors());
-    let paged = folio::typeset::layout(&settings, &doc, &refs, &fonts).expect("layout");
-    let bytes = folio::pdf::write(&settings, paged.clone(), &fonts).expect("pdf");
-    (paged, bytes)
-}
+use folio::typeset::page::{BlockRole, Structure, TextRun};
 
 fn is_note(t: &TextRun) -> bool {
     matches!(
@@ -41,14 +25,7 @@ fn is_marker(t: &TextRun) -> bool {
 
 /// The text runs of a page, top to bottom, left to right.
 fn runs(page: &folio::typeset::page::Page) -> Vec<&TextRun> {
-    let mut out: Vec<&TextRun> = page
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Text(t) => Some(t),
-            _ => None,
-        })
-        .collect();
+    let mut out = text_runs(page);
     out.sort_by(|a, b| {
         (a.origin.y.round(), a.origin.x)
             .partial_cmp(&(b.origin.y.round(), b.origin.x))
@@ -90,7 +67,7 @@ fn a_long_footnote_continues_on_the_next_pages() {
     std::fs::create_dir_all(dir.join("content")).unwrap();
     std::fs::write(dir.join("content/01-notes.md"), md).unwrap();
 
-    let (paged, bytes) = layout(&dir);
+    let Laid { paged, pdf, .. } = lay_out(&dir, None, |_| {});
     check_page_model(&paged);
     let (top, bottom) = (25.0 * 72.0 / 25.4, 25.0 * 72.0 / 25.4);
     let mut notes = String::new();
@@ -159,6 +136,6 @@ fn a_long_footnote_continues_on_the_next_pages() {
         "it starts on its mark's page"
     );
     let path = dir.join("notes.pdf");
-    std::fs::write(&path, &bytes).unwrap();
+    std::fs::write(&path, &pdf).unwrap();
     check_pdf_file(&path);
 }

@@ -25,6 +25,72 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// A book carried through the library pipeline: its settings, pages and PDF bytes.
+pub struct Laid {
+    pub paged: PagedDocument,
+    pub pdf: Vec<u8>,
+    pub fonts: folio::fonts::FontSet,
+    pub refs: folio::refs::Resolved,
+}
+
+/// Load the book at `root` (paper overridden if given, settings adjusted by `tweak`), typeset it
+/// and write its PDF in memory; panics on any error diagnostic.
+pub fn lay_out(
+    root: &Path,
+    paper: Option<folio::config::Paper>,
+    tweak: impl FnOnce(&mut folio::config::Settings),
+) -> Laid {
+    let mut diags = Diagnostics::default();
+    let overrides = folio::config::Overrides {
+        out_dir: None,
+        paper,
+    };
+    let mut settings = folio::config::load(root, &overrides, &mut diags).expect("book.toml");
+    tweak(&mut settings);
+    let doc = folio::load::load(&settings, &mut diags, false);
+    let refs = folio::refs::resolve(&settings, &doc, &mut diags);
+    let (fonts, _) =
+        folio::fonts::FontSet::resolve(&settings.fonts, &root.join("fonts")).expect("fonts");
+    assert!(!diags.has_errors());
+    let paged = folio::typeset::layout(&settings, &doc, &refs, &fonts).expect("layout");
+    let pdf = folio::pdf::write(&settings, paged.clone(), &fonts).expect("pdf");
+    Laid {
+        paged,
+        pdf,
+        fonts,
+        refs,
+    }
+}
+
+/// Compare `text` with `tests/snapshots/<name>.txt`; `FOLIO_ACCEPT=1` (or a missing file) writes it.
+pub fn assert_snapshot(name: &str, text: &str) {
+    let snap = repo_root()
+        .join("tests/snapshots")
+        .join(format!("{name}.txt"));
+    if std::env::var("FOLIO_ACCEPT").is_ok() || !snap.exists() {
+        std::fs::create_dir_all(snap.parent().unwrap()).unwrap();
+        std::fs::write(&snap, text).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&snap).unwrap();
+    assert!(
+        want == text,
+        "{} differs (FOLIO_ACCEPT=1 to accept the new text)",
+        snap.display()
+    );
+}
+
+/// The text runs of a page, in drawing order.
+pub fn text_runs(page: &folio::typeset::page::Page) -> Vec<&folio::typeset::page::TextRun> {
+    page.items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Build `book` into `out`; returns the written files and the diagnostics rendered as text.
 pub fn build(book: &Path, out: &Path, formats: &[Format]) -> (Vec<PathBuf>, Vec<String>) {
     let req = BuildRequest {
