@@ -281,12 +281,9 @@ fn mark_hyphens(ctx: &mut Ctx, atoms: &mut [Atom], infos: &[Info], styles: &[Sty
         i = j;
         let bounded = !start.checked_sub(1).is_some_and(|p| word_char(&atoms[p]))
             && !atoms.get(end).is_some_and(word_char);
-        let Some(st) = styles.get(si).filter(|st| st.role != Role::Mono) else {
+        let Some(st) = styles.get(si).filter(|st| bounded && st.role != Role::Mono) else {
             continue;
         };
-        if !bounded {
-            continue;
-        }
         let word: String = infos[start..end].iter().map(|x| x.text.as_str()).collect();
         let points = hyphenate::points(&word);
         if points.is_empty() {
