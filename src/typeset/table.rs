@@ -66,26 +66,7 @@ pub fn table(
             minimum[c] = minimum[c].max((m + 2.0 * pad).min(env.measure / ncol as f32 * 1.5));
         }
     }
-    let total: f32 = natural.iter().sum();
-    let widths: Vec<f32> = if total <= env.measure {
-        natural.clone()
-    } else {
-        let min_sum: f32 = minimum.iter().sum();
-        let spare = (env.measure - min_sum).max(0.0);
-        let extra: f32 = natural
-            .iter()
-            .zip(&minimum)
-            .map(|(n, m)| n - m)
-            .sum::<f32>()
-            .max(1.0);
-        let w: Vec<f32> = natural
-            .iter()
-            .zip(&minimum)
-            .map(|(n, m)| m + spare * (n - m) / extra)
-            .collect();
-        let s: f32 = w.iter().sum();
-        w.iter().map(|x| x * env.measure.min(s) / s).collect()
-    };
+    let widths = column_widths(&natural, &minimum, env.measure);
     let table_w: f32 = widths.iter().sum();
     let x0 = env.left + (env.measure - table_w) / 2.0;
     let build_row = |ctx: &mut Ctx, row: &[Vec<Inline>], header: bool| -> BoxElem {
@@ -169,6 +150,58 @@ pub fn table(
         out.push(Elem::Box(b));
     }
     out
+}
+
+/// Column widths for a measure: natural widths when they fit. Otherwise a column no wider than
+/// its fair share of what the others leave (a short label: 生成模型, 0.01%) keeps its natural width,
+/// so that it is never broken inside a word, and the wide columns share the rest: each gets its
+/// minimum plus spare space in proportion to what it lacks.
+fn column_widths(natural: &[f32], minimum: &[f32], measure: f32) -> Vec<f32> {
+    if natural.iter().sum::<f32>() <= measure {
+        return natural.to_vec();
+    }
+    let mut whole = vec![false; natural.len()];
+    loop {
+        let left = measure
+            - (0..natural.len())
+                .filter(|&c| whole[c])
+                .map(|c| natural[c])
+                .sum::<f32>();
+        let open = whole.iter().filter(|w| !**w).count().max(1);
+        let fair = left / open as f32;
+        let newly: Vec<usize> = (0..natural.len())
+            .filter(|&c| !whole[c] && natural[c] <= fair)
+            .collect();
+        if newly.is_empty() {
+            break;
+        }
+        for c in newly {
+            whole[c] = true;
+        }
+    }
+    let fixed: f32 = (0..natural.len())
+        .filter(|&c| whole[c])
+        .map(|c| natural[c])
+        .sum();
+    let wide = (0..natural.len()).filter(|&c| !whole[c]);
+    let min_sum: f32 = wide.clone().map(|c| minimum[c]).sum();
+    let spare = (measure - fixed - min_sum).max(0.0);
+    let lack: f32 = wide
+        .clone()
+        .map(|c| natural[c] - minimum[c])
+        .sum::<f32>()
+        .max(1.0);
+    let w: Vec<f32> = (0..natural.len())
+        .map(|c| {
+            if whole[c] {
+                natural[c]
+            } else {
+                minimum[c] + spare * (natural[c] - minimum[c]) / lack
+            }
+        })
+        .collect();
+    let s: f32 = w.iter().sum();
+    w.iter().map(|x| x * measure.min(s) / s).collect()
 }
 
 fn line_width(lines: &[BoxElem]) -> f32 {
@@ -255,4 +288,28 @@ pub fn figure(
     }
     out.extend(lines.into_iter().map(Elem::Box));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_widths;
+
+    #[test]
+    fn short_columns_keep_their_natural_width() {
+        // The 前言 table in A5, in ems: title, direction, keywords.
+        let w = column_widths(&[17.0, 7.0, 15.0], &[2.0, 2.0, 2.0], 33.8);
+        assert!((w[1] - 7.0).abs() < 1e-3, "{w:?}");
+        assert!((w.iter().sum::<f32>() - 33.8).abs() < 1e-3);
+        assert!(w[0] > w[2] && w[2] > 7.0, "{w:?}");
+        // Everything fits: natural widths.
+        assert_eq!(column_widths(&[5.0, 6.0], &[1.0, 1.0], 20.0), [5.0, 6.0]);
+        // Two wide columns, no short one: each its minimum plus spare space in proportion to
+        // what it lacks (16 em shared 28 : 10).
+        let w = column_widths(&[30.0, 12.0], &[2.0, 2.0], 20.0);
+        let want = [2.0 + 16.0 * 28.0 / 38.0, 2.0 + 16.0 * 10.0 / 38.0];
+        assert!(
+            (w[0] - want[0]).abs() < 1e-3 && (w[1] - want[1]).abs() < 1e-3,
+            "{w:?}"
+        );
+    }
 }
