@@ -182,8 +182,8 @@ impl ImageError {
     }
 }
 
-/// The size in pixels of the image file at `path`, read from its header (for layout: the file was
-/// checked when the book was loaded).
+/// The size in pixels of the image file at `path`, read from its header (for layouts of documents
+/// that did not go through `load`, which records every picture's size).
 pub fn dimensions(path: &Path) -> Result<(u32, u32), ImageError> {
     image::image_dimensions(path).map_err(|e| ImageError::Read(e.to_string()))
 }

@@ -24,24 +24,19 @@ pub fn heading_anchor(id: &str) -> String {
 /// line keeps its pitch (an image alone in its paragraph is a figure, set at its own size).
 const INLINE_IMAGE_EMS: f32 = 1.0;
 
-/// An image inside running text (an icon, a badge, a small formula): its pixels at 150 dpi, as for
+/// An image inside running text (an icon, a badge, a small formula): its natural size, as for
 /// figures, scaled down to the em box and the measure. An image whose size cannot be read (the
 /// loader has checked that it exists) is set as its alternative text.
 fn inline_image(ctx: &Ctx, img: &Image, st: &Style) -> Piece {
-    let path = ctx.settings.root.join(&img.path);
-    let Ok((pw, ph)) = crate::images::dimensions(&path) else {
+    let Ok((w, h)) = ctx.image_size(&img.path) else {
         return Piece::Text(img.alt.clone(), st.clone());
     };
-    let (w, h) = (
-        pw.max(1) as f32 * 72.0 / 150.0,
-        ph.max(1) as f32 * 72.0 / 150.0,
-    );
     let scale = (st.size * INLINE_IMAGE_EMS / h)
         .min(ctx.measure / w)
         .min(1.0);
     Piece::Object(
         ObjKind::Image {
-            path,
+            path: ctx.settings.root.join(&img.path),
             alt: img.alt.clone(),
             width: w * scale,
             height: h * scale,

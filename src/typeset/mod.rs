@@ -35,6 +35,7 @@ use page::{BlockRole, OutlineEntry, PagedDocument, Structure};
 use shape::Shaper;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Cap on layout passes for the TOC's page numbers (typst uses 5 too).
 pub const MAX_PASSES: usize = 5;
@@ -74,6 +75,8 @@ pub(crate) struct Ctx<'a> {
     pub chapter: usize,
     /// Citation span → index into `refs.marks`.
     pub cites: &'a HashMap<Span, usize>,
+    /// The pictures `load` checked, by [`crate::doc::Image::path`].
+    pub images: &'a BTreeMap<PathBuf, Arc<crate::images::Picture>>,
     pub outline: Vec<OutlineDraft>,
     pub notes: BTreeMap<NoteKey, Vec<BoxElem>>,
     /// The block element text is being set for (stamped on every run of its lines).
@@ -105,6 +108,24 @@ impl<'a> Ctx<'a> {
             role,
         };
         self.next_block += 1;
+    }
+
+    /// The natural size in pt of the image at `path` (relative to the book): its pixels at
+    /// 150 dpi. The size comes from the picture `load` checked; a document built without `load`
+    /// has its file's header read.
+    pub fn image_size(&self, path: &std::path::Path) -> Result<(f32, f32), TypesetError> {
+        let (w, h) = match self.images.get(path) {
+            Some(p) => p.scaled_from.unwrap_or((p.width, p.height)),
+            None => {
+                let file = self.settings.root.join(path);
+                crate::images::dimensions(&file).map_err(|e| TypesetError::Image {
+                    path: file,
+                    message: e.to_string(),
+                })?
+            }
+        };
+        let pt = |px: u32| px.max(1) as f32 * 72.0 / 150.0;
+        Ok((pt(w), pt(h)))
     }
 
     /// Take over what a forked context collected (bookmarks in order, footnote boxes).
@@ -156,6 +177,7 @@ pub fn layout(
         measure,
         chapter: 0,
         cites: &cites,
+        images: &doc.images,
         outline: Vec::new(),
         notes: BTreeMap::new(),
         structure: Structure::Artifact,

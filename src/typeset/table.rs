@@ -235,16 +235,10 @@ pub fn figure(
     env: &Env,
 ) -> Result<Vec<Elem>, TypesetError> {
     let path = ctx.settings.root.join(&image.path);
-    let (pw, ph) = crate::images::dimensions(&path).map_err(|e| TypesetError::Image {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
-    let (pw, ph) = (pw.max(1) as f32, ph.max(1) as f32);
-    // Pixels at 150 dpi, then fit the measure and about 60 % of the text block.
+    // Natural size, then fit the measure and about 60 % of the text block.
+    let (mut w, mut h) = ctx.image_size(&image.path)?;
     let block_h = ctx.settings.pdf.paper.height_mm * super::MM
         - (ctx.settings.pdf.margins.top + ctx.settings.pdf.margins.bottom) * super::MM;
-    let mut w = pw * 72.0 / 150.0;
-    let mut h = ph * 72.0 / 150.0;
     let scale = (env.measure / w).min(block_h * 0.6 / h).min(1.0);
     w *= scale;
     h *= scale;
