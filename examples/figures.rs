@@ -36,34 +36,9 @@ const INK: Rgb<u8> = Rgb([40, 40, 40]);
 const RED: Rgb<u8> = Rgb([200, 40, 40]);
 const BAND: Rgb<u8> = Rgb([232, 236, 242]);
 
-/// SplitMix64: a tiny, well-known PRNG; good enough for figures.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform integer in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// Uniform float in `[0, 1)` from the top 53 bits.
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Approximately standard normal (Irwin–Hall: sum of 12 uniforms minus 6).
-    /// Only additions, so the result is the same on every platform.
-    fn normal(&mut self) -> f64 {
-        (0..12).map(|_| self.unit()).sum::<f64>() - 6.0
-    }
-}
+#[path = "../tests/common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 fn fill_rect(img: &mut RgbImage, x0: i64, y0: i64, w: i64, h: i64, c: Rgb<u8>) {
     let (iw, ih) = (i64::from(img.width()), i64::from(img.height()));
@@ -185,7 +160,7 @@ fn ardm_order() -> RgbImage {
     let height = MARGIN + panel + 40 + legend_h + MARGIN;
 
     // A random permutation of the 64 pixels (Fisher–Yates), seeded.
-    let mut rng = SplitMix64(2022_0425);
+    let mut rng = Rng(2022_0425);
     let mut order: Vec<usize> = (0..N * N).collect();
     for i in (1..order.len()).rev() {
         let j = rng.below(i + 1);
@@ -276,7 +251,7 @@ fn brownian_bridge() -> RgbImage {
         Rgb([23, 190, 207]),
         Rgb([188, 189, 34]),
     ];
-    let mut rng = SplitMix64(0x7C0_2022);
+    let mut rng = Rng(0x7C0_2022);
     for colour in palette.iter().take(PATHS) {
         // Random walk W, then bridge B(t) = W(t) - t W(1), in both coordinates.
         let dt = 1.0 / STEPS as f64;

@@ -21,6 +21,8 @@
 
 mod common;
 
+use common::rng::Rng;
+
 use common::xml::check_xhtml;
 use folio::diag::Diagnostics;
 use folio::typeset::page::{Item, PagedDocument};
@@ -33,32 +35,6 @@ const BOUNDED_CHAPTERS: u64 = 3000;
 
 // ---------------------------------------------------------------------------------------------
 // A small deterministic generator.
-
-struct Rng(u64);
-
-impl Rng {
-    /// splitmix64: fast, and every seed gives a different stream.
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    /// True with probability `pct` %.
-    fn chance(&mut self, pct: u64) -> bool {
-        self.next() % 100 < pct
-    }
-
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-}
 
 const HAN: &[&str] = &[
     "中文",
@@ -250,15 +226,15 @@ fn random_char(r: &mut Rng) -> char {
 fn words(r: &mut Rng, out: &mut String, n: usize) {
     for _ in 0..n {
         match r.below(20) {
-            0..=7 => out.push_str(r.pick(HAN)),
-            8..=10 => out.push_str(r.pick(LATIN)),
-            11..=13 => out.push_str(r.pick(PUNCT)),
-            14..=15 => out.push_str(r.pick(SPACES)),
-            16 => out.push_str(r.pick(SPECIAL)),
+            0..=7 => out.push_str(r.pick_str(HAN)),
+            8..=10 => out.push_str(r.pick_str(LATIN)),
+            11..=13 => out.push_str(r.pick_str(PUNCT)),
+            14..=15 => out.push_str(r.pick_str(SPACES)),
+            16 => out.push_str(r.pick_str(SPECIAL)),
             17 => out.push(random_char(r)),
-            18 => out.push_str(r.pick(ENTITIES)),
+            18 => out.push_str(r.pick_str(ENTITIES)),
             _ => {
-                let c = r.pick(HAN);
+                let c = r.pick_str(HAN);
                 out.push_str(&c.repeat(1 + r.below(30)));
             }
         }
@@ -275,20 +251,20 @@ fn inline(r: &mut Rng, out: &mut String, depth: usize) {
                 words(r, out, k);
             }
             8 | 9 => {
-                let d = r.pick(&["*", "_", "**", "__", "***", "~~", "~"]);
+                let d = r.pick_str(&["*", "_", "**", "__", "***", "~~", "~"]);
                 out.push_str(d);
                 if r.chance(40) {
-                    out.push_str(r.pick(PUNCT));
+                    out.push_str(r.pick_str(PUNCT));
                 }
                 inline(r, out, depth + 1);
                 if r.chance(40) {
-                    out.push_str(r.pick(PUNCT));
+                    out.push_str(r.pick_str(PUNCT));
                 }
                 if r.chance(90) {
                     out.push_str(d);
                 }
                 if r.chance(50) {
-                    out.push_str(r.pick(HAN));
+                    out.push_str(r.pick_str(HAN));
                 }
             }
             10 => {
@@ -304,7 +280,7 @@ fn inline(r: &mut Rng, out: &mut String, depth: usize) {
                 out.push('[');
                 inline(r, out, depth + 1);
                 out.push_str("](");
-                out.push_str(r.pick(URLS));
+                out.push_str(r.pick_str(URLS));
                 if r.chance(20) {
                     out.push_str(" \"标题\"");
                 }
@@ -322,23 +298,23 @@ fn inline(r: &mut Rng, out: &mut String, depth: usize) {
                 let k = r.below(3);
                 words(r, out, k);
                 out.push_str("](");
-                out.push_str(r.pick(IMAGES));
+                out.push_str(r.pick_str(IMAGES));
                 out.push(')');
             }
-            15 | 16 => out.push_str(r.pick(CITES)),
+            15 | 16 => out.push_str(r.pick_str(CITES)),
             17 => {
                 let n = 1 + r.below(4);
                 out.push_str(&format!("[^{n}]"));
             }
-            18 => out.push_str(r.pick(HTML)),
-            19 => out.push_str(r.pick(ENTITIES)),
-            20 => out.push_str(r.pick(&["  \n", "\\\n", "\n", "\n\n"])),
+            18 => out.push_str(r.pick_str(HTML)),
+            19 => out.push_str(r.pick_str(ENTITIES)),
+            20 => out.push_str(r.pick_str(&["  \n", "\\\n", "\n", "\n\n"])),
             21 => {
                 out.push('$');
                 words(r, out, 2);
                 out.push('$');
             }
-            22 => out.push_str(r.pick(&["[ref]", "[ref][]", "[文字][ref]", "[^]", "[^ x]"])),
+            22 => out.push_str(r.pick_str(&["[ref]", "[ref][]", "[文字][ref]", "[^]", "[^ x]"])),
             _ => out.push(random_char(r)),
         }
     }
@@ -374,7 +350,7 @@ fn block(r: &mut Rng, depth: usize) -> String {
             out.push(' ');
             inline(r, &mut out, 3);
             if r.chance(20) {
-                out.push_str(r.pick(&[
+                out.push_str(r.pick_str(&[
                     " {#方法}",
                     " {#x}",
                     " {#}",
@@ -388,20 +364,20 @@ fn block(r: &mut Rng, depth: usize) -> String {
         6 => {
             inline(r, &mut out, 3);
             out.push('\n');
-            out.push_str(r.pick(&["===\n", "---\n", "=\n"]));
+            out.push_str(r.pick_str(&["===\n", "---\n", "=\n"]));
         }
         7..=9 => {
             let ordered = r.chance(40);
-            let start = r.pick(&["1", "0", "7", "999999999", "01", "4294967296"]);
+            let start = r.pick_str(&["1", "0", "7", "999999999", "01", "4294967296"]);
             for i in 0..1 + r.below(4) {
                 let marker = if ordered {
                     let delim = if r.chance(80) { "." } else { ")" };
                     format!("{}{delim} ", if i == 0 { start } else { "1" })
                 } else {
-                    format!("{} ", r.pick(&["-", "*", "+"]))
+                    format!("{} ", r.pick_str(&["-", "*", "+"]))
                 };
                 let task = if r.chance(15) {
-                    r.pick(&["[ ] ", "[x] ", "[X] "])
+                    r.pick_str(&["[ ] ", "[x] ", "[X] "])
                 } else {
                     ""
                 };
@@ -427,9 +403,9 @@ fn block(r: &mut Rng, depth: usize) -> String {
             ));
         }
         12 | 13 => {
-            let fence = r.pick(&["```", "~~~", "````"]);
+            let fence = r.pick_str(&["```", "~~~", "````"]);
             out.push_str(fence);
-            out.push_str(r.pick(LANGS));
+            out.push_str(r.pick_str(LANGS));
             out.push('\n');
             for _ in 0..r.below(4) {
                 let k = 1 + r.below(6);
@@ -467,7 +443,7 @@ fn block(r: &mut Rng, depth: usize) -> String {
             row(r, &mut out, cols);
             out.push('|');
             for _ in 0..cols {
-                out.push_str(r.pick(&["---", ":--", ":-:", "--:", "-"]));
+                out.push_str(r.pick_str(&["---", ":--", ":-:", "--:", "-"]));
                 out.push('|');
             }
             out.push('\n');
@@ -490,14 +466,14 @@ fn block(r: &mut Rng, depth: usize) -> String {
                 out.push_str(&indent(&block(r, depth + 1), "    ", "    "));
             }
         }
-        18 => out.push_str(r.pick(&["---\n", "***\n", "___\n", "- - -\n"])),
+        18 => out.push_str(r.pick_str(&["---\n", "***\n", "___\n", "- - -\n"])),
         19 => {
-            out.push_str(r.pick(HTML));
+            out.push_str(r.pick_str(HTML));
             out.push('\n');
             words(r, &mut out, 3);
             out.push('\n');
         }
-        20 => out.push_str(r.pick(&[
+        20 => out.push_str(r.pick_str(&[
             "[ref]: https://example.com\n",
             "[ref]: <> \"t\"\n",
             "[文字]: 001-c.md\n",
@@ -505,7 +481,7 @@ fn block(r: &mut Rng, depth: usize) -> String {
         _ => {
             let most = if r.chance(10) { 400 } else { 40 };
             let n = 1 + r.below(most);
-            let unit = r.pick(&["> ", "- ", "1. ", "* ", "  ", "**", "[", "`"]);
+            let unit = r.pick_str(&["> ", "- ", "1. ", "* ", "  ", "**", "[", "`"]);
             out.push_str(&unit.repeat(n));
             words(r, &mut out, 2);
             out.push('\n');
@@ -517,7 +493,7 @@ fn block(r: &mut Rng, depth: usize) -> String {
 fn front_matter(r: &mut Rng) -> String {
     let mut s = String::from("---\n");
     for _ in 0..1 + r.below(4) {
-        s.push_str(r.pick(&[
+        s.push_str(r.pick_str(&[
             "title: 标题\n",
             "title: \"\"\n",
             "title: [\n",

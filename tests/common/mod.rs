@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests: building fixture books and running the external judges.
 #![allow(dead_code)]
 
+pub mod rng;
 pub mod xml;
 
 use folio::diag::Diagnostics;
